@@ -1,0 +1,4 @@
+/** Every migration, in order. A landed migration is never edited: add a new one. */
+import { Migration20261123000001Foundation } from './Migration20261123000001Foundation.js';
+
+export const migrationsList = [{ name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation }];

@@ -1,0 +1,85 @@
+/**
+ * The demo city: 清远市 (441800) under 广东省, its eight county-level units and their township-level units with real
+ * codes and names, a few county departments, two years of monthly figures for every unit (2024 and 2025), and the
+ * 2017 annual report of 太和镇 (441803102) as its published text gives it.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Seeder } from '@mikro-orm/seeder';
+import { checkIdentities } from '../src/format/identities.js';
+import type { Logger } from '../src/logger.js';
+import { storeRevision } from '../src/reports/report.service.js';
+import { ReportScope } from '../src/reports/report-scope.js';
+import { Unit } from '../src/units/unit.entity.js';
+import { UnitKind } from '../src/units/unit-kind.js';
+import { counties, prefectures, provinces, townships, type Division } from './divisions.js';
+import { taiheTown2017 } from './taihe-2017.js';
+import { FigureSeries, profileFor } from './synthetic-figures.js';
+
+export const DEMO_CITY = '441800';
+export const DEMO_YEARS = [2024, 2025];
+
+/** Made-up county departments: real ones bring a unified social credit code; these use D + county code + serial. */
+const DEPARTMENTS: [string, string][] = [
+  ['441802', '清远市清城区教育局'],
+  ['441802', '清远市清城区住房和城乡建设局'],
+  ['441803', '清远市清新区自然资源局'],
+  ['441881', '英德市公安局'],
+  ['441881', '英德市市场监督管理局'],
+  ['441882', '连州市人力资源和社会保障局'],
+];
+
+export function demoDivisions(): Division[] {
+  const province = provinces().find((p) => p.code === '440000')!;
+  const city = prefectures().find((p) => p.code === DEMO_CITY)!;
+  const cityCounties = counties().filter((c) => c.parentCode === DEMO_CITY);
+  const countyCodes = new Set(cityCounties.map((c) => c.code));
+  const cityTownships = townships().filter((t) => countyCodes.has(t.parentCode!));
+  const serial = new Map<string, number>();
+  const departments = DEPARTMENTS.map(([county, name]) => {
+    const n = (serial.get(county) ?? 0) + 1;
+    serial.set(county, n);
+    return { code: `D${county}${String(n).padStart(3, '0')}`, name, kind: UnitKind.DEPARTMENT, parentCode: county };
+  });
+  return [province, city, ...cityCounties, ...cityTownships, ...departments];
+}
+
+export class DemoSeeder extends Seeder {
+  constructor(private readonly logger?: Logger) {
+    super();
+  }
+
+  async run(em: EntityManager): Promise<void> {
+    const log = (msg: string, extra: object = {}) => (this.logger ? this.logger.info(extra, msg) : console.log(msg));
+    const divisions = demoDivisions();
+    const byCode = new Map<string, Unit>();
+    // One flush per level: a parent must be stored before its children, since a unit never changes parent.
+    for (let level = divisions.filter((d) => !d.parentCode); level.length; level = divisions.filter((d) => level.some((p) => p.code === d.parentCode))) {
+      for (const d of level) {
+        byCode.set(d.code, em.create(Unit, { code: d.code, name: d.name, kind: d.kind, parent: d.parentCode ? byCode.get(d.parentCode)! : null }));
+      }
+      await em.flush();
+    }
+    log('demo units created', { units: divisions.length });
+
+    const reporting = divisions.filter((d) => d.kind !== UnitKind.PROVINCE);
+    let done = 0;
+    for (const d of reporting) {
+      const unit = byCode.get(d.code)!;
+      const series = new FigureSeries(d.code, profileFor(d.kind, d.code));
+      for (const year of DEMO_YEARS) {
+        for (let month = 1; month <= 12; month++) await store(em, unit.id, year, month, series.next(), { source: 'synthetic demo data' });
+      }
+      done++;
+      if (done % 20 === 0 || done === reporting.length) log(`demo figures: ${done}/${reporting.length} units`, { months: DEMO_YEARS.length * 12 });
+    }
+    const taihe = byCode.get('441803102')!;
+    await store(em, taihe.id, 2017, null, taiheTown2017.values, taiheTown2017.submitted);
+    log('demo data ready', { units: divisions.length, reports: reporting.length * DEMO_YEARS.length * 12 + 1 });
+  }
+}
+
+async function store(em: EntityManager, unitId: number, year: number, month: number | null, values: ReturnType<FigureSeries['next']>, submitted: unknown) {
+  const violations = checkIdentities({ values, givenTotals: new Map() });
+  if (violations.length) throw new Error(`demo figures break the format: ${violations[0].message}`);
+  await storeRevision(em, { unitId, year, month, scope: ReportScope.SELF }, values, submitted);
+}

@@ -1,0 +1,177 @@
+/**
+ * Deterministic, identity-respecting monthly figures for demo and synthetic units.
+ *
+ * A `FigureSeries` walks one unit through consecutive months: each month's opening balances are the previous
+ * month's closing ones (carried over = carried forward, in force = in force + issued - repealed), so every identity
+ * holds for a month and for any longer period, and no continuity warning is raised. Volumes are skewed like real
+ * ones: most townships see almost no applications, a few county offices and departments see many.
+ */
+import { applicantColumns, caseBlocks, cells, outcomeRows, proactiveRows } from '../src/format/catalogue.js';
+import { emptyValues, type CellValues } from '../src/format/figures.js';
+import { UnitKind } from '../src/units/unit-kind.js';
+
+/** FNV-1a: a stable 32-bit seed from a text key. */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** mulberry32: small, fast and good enough for synthetic data; the same seed gives the same numbers everywhere. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function poisson(rng: () => number, mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(rng)));
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = rng(); p > limit; p *= rng()) k++;
+  return k;
+}
+
+function normal(rng: () => number): number {
+  return Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
+}
+
+function binomial(rng: () => number, n: number, p: number): number {
+  if (n > 200) return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * normal(rng))));
+  let k = 0;
+  for (let i = 0; i < n; i++) if (rng() < p) k++;
+  return k;
+}
+
+/** Splits n items over buckets by weight (a multinomial draw). */
+function spread(rng: () => number, n: number, weights: number[]): number[] {
+  const out = weights.map(() => 0);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (n > 500) {
+    // Large counts: expected shares, the rounding remainder to the largest bucket.
+    weights.forEach((w, i) => (out[i] = Math.floor((n * w) / total)));
+    out[weights.indexOf(Math.max(...weights))] += n - out.reduce((a, b) => a + b, 0);
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    let r = rng() * total;
+    let j = 0;
+    while (r >= weights[j] && j < weights.length - 1) r -= weights[j++];
+    out[j]++;
+  }
+  return out;
+}
+
+const APPLICANT_WEIGHTS: Record<string, number> = {
+  naturalPerson: 82, commercialEnterprise: 9, researchInstitution: 1, publicInterestOrg: 1, legalServiceOrg: 4, otherOrg: 3,
+};
+/** Rough shares of the 21 outcomes in published reports: most are granted or "not held". */
+const OUTCOME_WEIGHTS: Record<string, number> = {
+  granted: 38, partiallyGranted: 8, deniedStateSecret: 0.2, deniedProhibitedByLaw: 0.5, deniedThreeSecurityOneStability: 0.3,
+  deniedThirdPartyRights: 2, deniedInternalAffairs: 1, deniedProcessInformation: 1.5, deniedEnforcementCaseFile: 1,
+  deniedAdministrativeQuery: 1, unableNotHeld: 25, unableNeedsCreation: 3, unableUnclearAfterCorrection: 3,
+  notProcessedPetitionComplaint: 3, notProcessedDuplicate: 3, notProcessedPublication: 0.5, notProcessedExcessive: 1,
+  notProcessedConfirmOrReissue: 1, otherOverdueCorrection: 2, otherOverdueFee: 0.2, otherOther: 4,
+};
+
+export interface Profile {
+  applicationsPerMonth: number;
+  rulesPerYear: number;
+  normativeDocumentsPerMonth: number;
+  licensingPerMonth: number;
+  penaltiesPerMonth: number;
+  coercionPerMonth: number;
+  feesYuanPerMonth: number;
+}
+
+/** Volumes by kind of unit, scaled by a heavy-tailed factor so that a few units dominate. */
+export function profileFor(kind: UnitKind, seedKey: string): Profile {
+  const rng = random(hashSeed(`profile:${seedKey}`));
+  const skew = Math.exp(normal(rng) * 0.9); // log-normal: median 1, a long right tail
+  const base: Record<UnitKind, number> = {
+    PROVINCE: 120, PREFECTURE: 40, DISTRICT: 8, COUNTY: 5, COUNTY_CITY: 6,
+    SUBDISTRICT: 0.4, TOWN: 0.25, TOWNSHIP: 0.1, DEPARTMENT: 2, DEVELOPMENT_ZONE: 0.8, OTHER: 0.05,
+  };
+  const government = kind !== UnitKind.DEPARTMENT && kind !== UnitKind.OTHER && kind !== UnitKind.DEVELOPMENT_ZONE;
+  const enforcing = kind === UnitKind.DEPARTMENT ? skew : 0.05;
+  return {
+    applicationsPerMonth: base[kind] * skew,
+    rulesPerYear: kind === UnitKind.PROVINCE ? 12 : kind === UnitKind.PREFECTURE ? 3 : 0,
+    normativeDocumentsPerMonth: government ? (base[kind] > 1 ? 0.8 : 0.05) : kind === UnitKind.DEPARTMENT ? 0.3 : 0,
+    licensingPerMonth: 30 * enforcing,
+    penaltiesPerMonth: 12 * enforcing,
+    coercionPerMonth: 1.5 * enforcing,
+    feesYuanPerMonth: kind === UnitKind.DEPARTMENT ? Math.round(20000 * skew) : 0,
+  };
+}
+
+/** 元 as an exact 万元 decimal string (4 decimal places at most). */
+export function yuanToWan(yuan: number): string {
+  const whole = Math.floor(yuan / 10000);
+  const frac = String(yuan % 10000).padStart(4, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : String(whole);
+}
+
+export class FigureSeries {
+  private readonly rng: () => number;
+  private carried: Record<string, number>;
+  private inForce: Record<string, number>;
+
+  constructor(seedKey: string, private readonly profile: Profile) {
+    this.rng = random(hashSeed(`series:${seedKey}`));
+    this.carried = Object.fromEntries(applicantColumns.map((c) => [c.field, poisson(this.rng, profile.applicationsPerMonth * 0.2 * (APPLICANT_WEIGHTS[c.field] / 100))]));
+    this.inForce = {
+      rules: profile.rulesPerYear ? 20 + Math.floor(this.rng() * 200) : 0,
+      normativeDocuments: profile.normativeDocumentsPerMonth ? 5 + Math.floor(this.rng() * 120) : 0,
+    };
+  }
+
+  /** Figures of the next month. */
+  next(): CellValues {
+    const v = emptyValues();
+    const { rng, profile } = this;
+    const set = (path: string, value: number | string) => {
+      v[path] = value;
+    };
+    for (const c of applicantColumns) {
+      const opening = this.carried[c.field];
+      const received = poisson(rng, profile.applicationsPerMonth * (APPLICANT_WEIGHTS[c.field] / 100));
+      const closing = binomial(rng, opening + received, 0.15);
+      const outcomes = spread(rng, opening + received - closing, outcomeRows.map((r) => OUTCOME_WEIGHTS[r.field]));
+      set(`applications.newReceived.${c.field}`, received);
+      set(`applications.carriedOver.${c.field}`, opening);
+      set(`applications.carriedForward.${c.field}`, closing);
+      outcomeRows.forEach((r, i) => set(`applications.${r.field}.${c.field}`, outcomes[i]));
+      this.carried[c.field] = closing;
+    }
+    const handled = outcomeRows.reduce((sum, r) => sum + applicantColumns.reduce((s, c) => s + Number(v[`applications.${r.field}.${c.field}`]), 0), 0);
+    const caseMeans = [handled * 0.04, handled * 0.01, handled * 0.008];
+    caseBlocks.forEach((b, i) => {
+      const [upheld, corrected, otherOutcome, pending] = spread(rng, poisson(rng, caseMeans[i]), [60, 10, 20, 10]);
+      Object.entries({ upheld, corrected, otherOutcome, pending }).forEach(([k, n]) => set(`reviewLitigation.${b.field}.${k}`, n));
+    });
+    for (const r of proactiveRows.filter((x) => x.shape === 'documents')) {
+      const issued = poisson(rng, r.field === 'rules' ? profile.rulesPerYear / 12 : profile.normativeDocumentsPerMonth);
+      const repealed = binomial(rng, this.inForce[r.field], 0.004);
+      this.inForce[r.field] += issued - repealed;
+      set(`proactive.${r.field}.issued`, issued);
+      set(`proactive.${r.field}.repealed`, repealed);
+      set(`proactive.${r.field}.inForce`, this.inForce[r.field]);
+    }
+    set('proactive.administrativeLicensing', poisson(rng, profile.licensingPerMonth));
+    set('proactive.administrativePenalty', poisson(rng, profile.penaltiesPerMonth));
+    set('proactive.administrativeCoercion', poisson(rng, profile.coercionPerMonth));
+    set('proactive.administrativeFees', yuanToWan(profile.feesYuanPerMonth ? Math.round(profile.feesYuanPerMonth * (0.5 + rng())) : 0));
+    return v;
+  }
+}
+
+/** All cells zero: what a unit that received nothing and published nothing reports. */
+export const zeroFigures = (): CellValues => emptyValues();
+export const cellCount = cells.length;

@@ -1,0 +1,146 @@
+/**
+ * Builds the hub — schema, Apollo Server and the HTTP server in front of it — from a config, a database and a
+ * logger. Nothing happens on import; `main.ts` and the tests call `createHub` and `listen`.
+ */
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { countingStatements, type QueryCount } from './db/query-counter.js';
+import { createContext, type Context } from './graphql/context.js';
+import { createFormatError } from './graphql/format-error.js';
+import { createIdeHandler } from './graphql/ide.js';
+import { buildHubSchema } from './graphql/schema.js';
+import type { Logger } from './logger.js';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Larger bodies are refused before parsing; a full annual report is about 10 kB of JSON. */
+const MAX_BODY_BYTES = 1_000_000;
+
+export interface Hub {
+  httpServer: http.Server;
+  apollo: ApolloServer<Context>;
+  /** Starts listening; resolves with the port actually bound (useful with port 0). */
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createHub(config: Config, orm: MikroORM, logger: Logger): Promise<Hub> {
+  const schema = await buildHubSchema();
+  const exposeStatementCount = config.environment !== 'production';
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    // main.ts stops the server, the pool and the database in order; Apollo must not race it.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        // In development and tests every response says how many SQL statements it cost.
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, contextValue }) {
+              if (!exposeStatementCount || response.body.kind !== 'single') return;
+              const count = (contextValue as Context & { statementCount?: QueryCount }).statementCount;
+              if (count) response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: count.statements };
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+  const ide = createIdeHandler({ endpoint: GRAPHQL_PATH, title: 'disclosure-hub' });
+
+  const httpServer = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      logger.error({ err: error }, 'request failed outside GraphQL');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (ide(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
+
+    const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    const body = await readBody(req);
+    if (body === null) return sendJson(res, 413, { errors: [{ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    let parsed: unknown = body;
+    if ((headers.get('content-type') ?? '').includes('application/json') && body.length) {
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body: parsed };
+    const count: QueryCount = { statements: 0 };
+    const response = await countingStatements(count, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () => Object.assign(createContext(orm, logger, requestId), { statementCount: count }),
+      }),
+    );
+    res.statusCode = response.status ?? 200;
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.setHeader('x-request-id', requestId);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return {
+    httpServer,
+    apollo,
+    listen(port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}

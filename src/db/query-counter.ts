@@ -1,0 +1,37 @@
+/**
+ * Counts the SQL statements run on behalf of one GraphQL request. MikroORM reports every statement, raw SQL
+ * included, to its logger; the logger below adds it to the counter of the request it runs in.
+ * Tests read the count to prove that a query costs a bounded number of statements whatever the data size.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger as OrmLogger, LogContext, LoggerOptions } from '@mikro-orm/core';
+import type { Logger } from '../logger.js';
+
+export interface QueryCount { statements: number }
+
+const current = new AsyncLocalStorage<QueryCount>();
+
+/** Runs `fn` with a fresh statement counter; `count.statements` is read after it settles. */
+export function countingStatements<T>(count: QueryCount, fn: () => T): T {
+  return current.run(count, fn);
+}
+
+/** The ORM's logger: counts statements and passes slow or failing ones to the structured log. */
+export function createOrmLogger(logger: Logger): (options: LoggerOptions) => OrmLogger {
+  return () => ({
+    log: (namespace: string, message: string) => logger.debug({ namespace }, message),
+    error: (namespace: string, message: string) => logger.error({ namespace }, message),
+    warn: (namespace: string, message: string) => logger.warn({ namespace }, message),
+    logQuery(context: LogContext) {
+      if (context.namespace === 'slow-query') {
+        logger.warn({ sql: context.query, tookMs: context.took }, 'slow SQL statement');
+        return;
+      }
+      const count = current.getStore();
+      if (count) count.statements += 1;
+      if (context.level === 'error') logger.debug({ sql: context.query }, 'SQL statement failed');
+    },
+    setDebugMode: () => undefined,
+    isEnabled: () => false,
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * Figures in three shapes, all driven by the catalogue:
+ * - `CellValues`: the stored leaves, keyed by catalogue path (what is validated, stored and summed);
+ * - the nested GraphQL input (`readFiguresInput`), which may also carry printed totals to be checked;
+ * - the nested GraphQL output (`buildFigures`), with every total and group subtotal derived from the leaves.
+ */
+import {
+  applicantColumns,
+  applicationLeafRows,
+  caseBlocks,
+  caseColumns,
+  cells,
+  outcomeGroups,
+  outcomeRows,
+  proactiveRows,
+  resultsTotalRow,
+  type Cell,
+} from './catalogue.js';
+
+/** Counts are numbers; amounts (万元) are decimal strings. */
+export type CellValue = number | string;
+export type CellValues = Record<string, CellValue>;
+/** A figure object as GraphQL reads and writes it: nested plain objects. */
+export type Nested = { [key: string]: Nested | CellValue | null | undefined };
+
+export const zeroValue = (cell: Cell): CellValue => (cell.kind === 'amount' ? '0' : 0);
+
+export function emptyValues(): CellValues {
+  return Object.fromEntries(cells.map((c) => [c.path, zeroValue(c)]));
+}
+
+function at(obj: Nested | undefined, path: string[]): CellValue | null | undefined {
+  let cur: Nested | CellValue | null | undefined = obj;
+  for (const key of path) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+    cur = cur[key];
+  }
+  return cur as CellValue | null | undefined;
+}
+
+/** Printed totals a submission may carry; they are checked against the leaves, never stored. */
+export const givenTotalPaths: string[] = [
+  ...[...applicationLeafRows, resultsTotalRow].map((r) => `applications.${r.field}.total`),
+  ...applicantColumns.map((c) => `applications.${resultsTotalRow.field}.${c.field}`),
+  ...caseBlocks.map((b) => `reviewLitigation.${b.field}.total`),
+];
+
+export interface FiguresInputReading {
+  values: CellValues;
+  /** path -> the total as submitted (only those given). */
+  givenTotals: Map<string, CellValue>;
+}
+
+/** Reads a nested figures input: omitted leaves are 0, given totals are kept aside for checking. */
+export function readFiguresInput(input: Nested | undefined): FiguresInputReading {
+  const values: CellValues = {};
+  for (const cell of cells) {
+    const v = at(input, cell.path.split('.'));
+    values[cell.path] = v === undefined || v === null ? zeroValue(cell) : v;
+  }
+  const givenTotals = new Map<string, CellValue>();
+  for (const path of givenTotalPaths) {
+    const v = at(input, path.split('.'));
+    if (v !== undefined && v !== null) givenTotals.set(path, v);
+  }
+  return { values, givenTotals };
+}
+
+const sumOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const count = (values: CellValues, path: string) => Number(values[path] ?? 0);
+
+function applicantCounts(values: CellValues, rowFields: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of applicantColumns) out[c.field] = sumOf(rowFields.map((r) => count(values, `applications.${r}.${c.field}`)));
+  out.total = sumOf(applicantColumns.map((c) => out[c.field]));
+  return out;
+}
+
+/** The output shape of the contract's `Figures`, every total and subtotal derived from the leaves. */
+export function buildFigures(values: CellValues): Nested {
+  const proactive: Nested = {};
+  for (const r of proactiveRows) {
+    if (r.shape === 'documents') {
+      proactive[r.field] = Object.fromEntries(r.columns.map((c) => [c.field, values[`proactive.${r.field}.${c.field}`]]));
+    } else {
+      proactive[r.field] = values[`proactive.${r.field}`];
+    }
+  }
+  const applications: Nested = {};
+  for (const r of applicationLeafRows) applications[r.field] = applicantCounts(values, [r.field]);
+  for (const g of outcomeGroups) applications[g.field] = applicantCounts(values, g.leaves.map((l) => l.field));
+  applications[resultsTotalRow.field] = applicantCounts(values, outcomeRows.map((r) => r.field));
+  const reviewLitigation: Nested = {};
+  for (const b of caseBlocks) {
+    const block: Record<string, number> = {};
+    for (const c of caseColumns) block[c.field] = count(values, `reviewLitigation.${b.field}.${c.field}`);
+    block.total = sumOf(caseColumns.map((c) => block[c.field]));
+    reviewLitigation[b.field] = block;
+  }
+  return { proactive, applications, reviewLitigation };
+}
+
+/** Reads the cells of a SQL row (`report_revision` or a sum over it). Postgres returns bigint and numeric as text. */
+export function valuesFromRow(row: Record<string, unknown>): CellValues {
+  const values: CellValues = {};
+  for (const c of cells) {
+    const raw = row[c.sqlColumn];
+    values[c.path] = c.kind === 'amount' ? normaliseAmount(raw) : Number(raw ?? 0);
+  }
+  return values;
+}
+
+function normaliseAmount(raw: unknown): string {
+  if (raw === null || raw === undefined) return '0';
+  const text = String(raw);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+/** Cell-by-cell difference b - a for counts; amounts are compared as exact strings. */
+export function differingCells(a: CellValues, b: CellValues): { cell: Cell; before: CellValue; after: CellValue }[] {
+  return cells
+    .filter((c) => (c.kind === 'amount' ? normaliseAmount(a[c.path]) !== normaliseAmount(b[c.path]) : count(a, c.path) !== count(b, c.path)))
+    .map((c) => ({ cell: c, before: a[c.path], after: b[c.path] }));
+}

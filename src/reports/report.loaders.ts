@@ -1,0 +1,26 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { findCurrentRevisions, findRevisions, reportKeyString, type ReportKey, type StoredRevision } from './report.repository.js';
+
+export interface ReportLoaders {
+  /** The revision in force of a unit's report for a period and scope. */
+  current: DataLoader<ReportKey, StoredRevision | null, string>;
+  /** Every revision of a report, oldest first. */
+  revisions: DataLoader<number, StoredRevision[]>;
+}
+
+export function createReportLoaders(em: EntityManager): ReportLoaders {
+  return {
+    current: new DataLoader(
+      async (keys) => {
+        const found = await findCurrentRevisions(em, keys);
+        return keys.map((k) => found.get(reportKeyString(k)) ?? null);
+      },
+      { cacheKeyFn: reportKeyString },
+    ),
+    revisions: new DataLoader(async (ids) => {
+      const found = await findRevisions(em, ids);
+      return ids.map((id) => found.get(id) ?? []);
+    }),
+  };
+}

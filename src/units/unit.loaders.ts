@@ -1,0 +1,67 @@
+/**
+ * Per-request DataLoaders for the unit hierarchy: however many units a query touches, each kind of lookup
+ * costs one SQL statement per level of nesting.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Unit } from './unit.entity.js';
+import type { UnitKind } from './unit-kind.js';
+import { ancestorsOf, descendantsOf } from './unit.repository.js';
+
+export interface UnitLoaders {
+  byId: DataLoader<number, Unit | null>;
+  byCode: DataLoader<string, Unit | null>;
+  children: DataLoader<number, Unit[]>;
+  ancestors: DataLoader<number, Unit[]>;
+  /** Keyed by unit id and kind filter: `${id}|KIND,KIND` or `${id}|` for all kinds. */
+  descendants: DataLoader<string, Unit[]>;
+}
+
+export function createUnitLoaders(em: EntityManager): UnitLoaders {
+  const byId = new DataLoader<number, Unit | null>(async (ids) => {
+    const units = await em.find(Unit, { id: { $in: [...ids] } });
+    const found = new Map(units.map((u) => [u.id, u]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+  const byCode = new DataLoader<string, Unit | null>(async (codes) => {
+    const units = await em.find(Unit, { code: { $in: [...codes] } });
+    for (const u of units) byId.prime(u.id, u);
+    const found = new Map(units.map((u) => [u.code, u]));
+    return codes.map((c) => found.get(c) ?? null);
+  });
+  const children = new DataLoader<number, Unit[]>(async (ids) => {
+    const units = await em.find(Unit, { parent: { $in: [...ids] } }, { orderBy: { code: 'asc' } });
+    const byParent = new Map<number, Unit[]>();
+    for (const u of units) {
+      byId.prime(u.id, u);
+      const list = byParent.get(u.parent!.id) ?? [];
+      list.push(u);
+      byParent.set(u.parent!.id, list);
+    }
+    return ids.map((id) => byParent.get(id) ?? []);
+  });
+  const ancestors = new DataLoader<number, Unit[]>(async (ids) => {
+    const found = await ancestorsOf(em, ids);
+    return ids.map((id) => found.get(id) ?? []);
+  });
+  const descendants = new DataLoader<string, Unit[]>(async (keys) => {
+    // One statement per distinct kind filter in the batch (in practice one).
+    const byFilter = new Map<string, number[]>();
+    for (const key of keys) {
+      const [id, filter] = key.split('|');
+      byFilter.set(filter, [...(byFilter.get(filter) ?? []), Number(id)]);
+    }
+    const results = new Map<string, Unit[]>();
+    for (const [filter, ids] of byFilter) {
+      const kinds = filter ? (filter.split(',') as UnitKind[]) : null;
+      const found = await descendantsOf(em, ids, kinds);
+      for (const id of ids) results.set(`${id}|${filter}`, found.get(id) ?? []);
+    }
+    return keys.map((k) => results.get(k) ?? []);
+  });
+  return { byId, byCode, children, ancestors, descendants };
+}
+
+export function descendantsKey(id: number, kinds: UnitKind[] | null | undefined): string {
+  return `${id}|${kinds?.length ? [...new Set(kinds)].sort().join(',') : ''}`;
+}
