@@ -29,6 +29,7 @@ export function createOrmLogger(logger: Logger): (options: LoggerOptions) => Orm
       }
       const count = current.getStore();
       if (count) count.statements += 1;
+      logger.trace({ sql: context.query, tookMs: context.took }, 'SQL statement');
       if (context.level === 'error') logger.debug({ sql: context.query }, 'SQL statement failed');
     },
     setDebugMode: () => undefined,
