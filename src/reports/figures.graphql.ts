@@ -4,7 +4,7 @@
  * Output types have every field non-null with totals derived; input types default omitted counts to 0 and accept
  * printed totals, which are checked, never trusted.
  */
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Int } from 'type-graphql';
 import {
   applicantColumns,
   applicantTotalColumn,
@@ -16,27 +16,11 @@ import {
   proactiveRows,
   resultsTotalRow,
 } from '../format/catalogue.js';
+import { declareType, type FieldSpec } from '../graphql/declare-type.js';
 import { DecimalScalar } from '../graphql/scalars.js';
 
 type TypeFn = () => unknown;
-interface FieldSpec {
-  name: string;
-  type: TypeFn;
-  description: string;
-  nullable?: boolean;
-  defaultValue?: unknown;
-}
-type ClassType = new () => object;
-
-/** Declares a type-graphql class from a list of fields, exactly as the decorators in a hand-written class would. */
-function declare(kind: 'object' | 'input', name: string, description: string, fields: FieldSpec[]): ClassType {
-  const cls = { [name]: class {} }[name] as ClassType;
-  for (const f of fields) {
-    Field(f.type as () => typeof Int, { description: f.description, nullable: f.nullable, defaultValue: f.defaultValue })(cls.prototype, f.name);
-  }
-  (kind === 'object' ? ObjectType(name, { description }) : InputType(name, { description }))(cls);
-  return cls;
-}
+const declare = declareType;
 
 const count = (name: string, description: string): FieldSpec => ({ name, type: () => Int, description });
 const countInput = (name: string, description: string): FieldSpec => ({ name, type: () => Int, description, defaultValue: 0 });
@@ -56,6 +40,12 @@ export const ApplicantCounts = declare('object', 'ApplicantCounts', '申请人�
 ]);
 export const ApplicantCountsInput = declare('input', 'ApplicantCountsInput', '申请人情况: one row of section 三; omitted counts are 0.', [
   ...applicantColumns.map((c) => countInput(c.field, `${c.zh} (${c.en})`)),
+  printedTotal(applicantTotalColumn.zh),
+]);
+
+/** 三（七）总计 as printed: every column optional, and only the columns given are checked. */
+export const ApplicantTotalsInput = declare('input', 'ApplicantTotalsInput', '三、（七）总计 as printed; each column optional and checked when given.', [
+  ...applicantColumns.map((c) => ({ name: c.field, type: () => Int, description: `${c.zh} (${c.en})`, nullable: true })),
   printedTotal(applicantTotalColumn.zh),
 ]);
 
@@ -104,7 +94,7 @@ export const ApplicationFigures = declare('object', 'ApplicationFigures', '三�
 ]);
 export const ApplicationFiguresInput = declare('input', 'ApplicationFiguresInput', '三、收到和处理政府信息公开申请情况', [
   ...applicationLeafRows.map((r) => object(r.field, () => ApplicantCountsInput, r.labelZh, true)),
-  object(resultsTotalRow.field, () => ApplicantCountsInput, `${resultsTotalRow.labelZh} — optional; checked against the outcome rows`, true),
+  object(resultsTotalRow.field, () => ApplicantTotalsInput, `${resultsTotalRow.labelZh} — optional; checked against the outcome rows`, true),
 ]);
 
 export const ReviewLitigationFigures = declare(

@@ -78,6 +78,16 @@ export function checkReportPeriod(input: { year: number; quarter?: number | null
   return checkPeriod(input, now);
 }
 
+/** A report can be submitted once its month or year is over. */
+export function checkSubmittablePeriod(input: { year: number; month?: number | null }, now?: Date): Period {
+  const period = checkReportPeriod(input, now);
+  const today = chinaToday(now);
+  if (period.year === today.year && (period.month === null || period.month === today.month)) {
+    throw invalidPeriod(`${period.label} has not ended yet; its report can be submitted once it is over`, { ...input });
+  }
+  return period;
+}
+
 /** The period just before: the previous month, or the previous year for an annual period. */
 export function previousReportPeriod(p: Period): { year: number; month: number | null } {
   if (p.month === null) return { year: p.year - 1, month: null };

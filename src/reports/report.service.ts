@@ -4,12 +4,12 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { continuityWarnings } from '../format/continuity.js';
-import { readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
+import { canonicalValues, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
 import { checkIdentities } from '../format/identities.js';
 import { ValidationFailedError } from '../graphql/errors.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
 import { requireUnit } from '../units/unit.service.js';
-import { checkReportPeriod, makePeriod, previousReportPeriod } from './period.js';
+import { checkSubmittablePeriod, makePeriod, previousReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
 import { findCurrentRevisions, insertRevision, lockReport, reportKeyString, type ReportKey, type StoredRevision } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
@@ -25,14 +25,14 @@ export async function submitReport(
   loaders: { units: UnitLoaders; reports: ReportLoaders },
   input: SubmitReportInput,
 ): Promise<SubmitResult> {
-  const period = checkReportPeriod({ year: input.year, month: input.month });
+  const period = checkSubmittablePeriod({ year: input.year, month: input.month });
   const unit = await requireUnit(loaders.units, input.unitCode);
   const reading = readFiguresInput(input.figures as Nested);
   const violations = checkIdentities(reading);
   if (violations.length) throw new ValidationFailedError(violations);
 
   const key = { unitId: unit.id, year: period.year, month: period.month, scope: input.scope ?? ReportScope.SELF };
-  const stored = await storeRevision(em, key, reading.values, input.figures);
+  const stored = await storeRevision(em, key, canonicalValues(reading.values), input.figures);
   loaders.reports.current.clear(key).prime(key, stored.revision);
   loaders.reports.revisions.clear(stored.revision.reportId);
   return { report: toReportView(stored.revision), replacedRevision: stored.replacedRevision };

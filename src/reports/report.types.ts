@@ -71,8 +71,8 @@ export class SubmitReportInput {
   @Field(() => Int, { nullable: true, description: '1-12 for a monthly report; absent for an annual report.' })
   month?: number | null;
 
-  @Field(() => ReportScope, { defaultValue: ReportScope.SELF })
-  scope!: ReportScope;
+  @Field(() => ReportScope, { nullable: true, defaultValue: ReportScope.SELF })
+  scope?: ReportScope | null;
 
   @Field(() => FiguresInput)
   figures!: Record<string, unknown>;
