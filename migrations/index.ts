@@ -1,4 +1,8 @@
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 import { Migration20261123000001Foundation } from './Migration20261123000001Foundation.js';
+import { Migration20261123000002Deadlines } from './Migration20261123000002Deadlines.js';
 
-export const migrationsList = [{ name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation }];
+export const migrationsList = [
+  { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
+  { name: 'Migration20261123000002Deadlines', class: Migration20261123000002Deadlines },
+];

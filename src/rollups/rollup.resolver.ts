@@ -1,0 +1,28 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { completenessSummary } from '../completeness/completeness.service.js';
+import { Completeness, ReportKind } from '../completeness/completeness.types.js';
+import type { Context } from '../graphql/context.js';
+import { checkPeriod, PeriodInput } from '../reports/period.js';
+import { Unit } from '../units/unit.entity.js';
+import { requireUnit } from '../units/unit.service.js';
+import { rollup } from './rollup.service.js';
+import { Rollup } from './rollup.types.js';
+
+@Resolver(() => Rollup)
+export class RollupResolver {
+  @Query(() => Rollup, { description: 'The national tables summed over a unit and everything below it, for a month, a quarter or a year.' })
+  async rollup(@Arg('unitCode') unitCode: string, @Arg('period', () => PeriodInput) periodInput: PeriodInput, @Ctx() { em, loaders }: Context): Promise<Rollup> {
+    const period = checkPeriod(periodInput);
+    return rollup(em, await requireUnit(loaders.units, unitCode), period);
+  }
+
+  @FieldResolver(() => Unit)
+  async unit(@Root() r: Rollup, @Ctx() { loaders }: Context): Promise<Unit> {
+    return (await loaders.units.byId.load(r.unitId))!;
+  }
+
+  @FieldResolver(() => Completeness, { description: 'Monthly reports of the subtree for the months of the period.' })
+  completeness(@Root() r: Rollup, @Ctx() { em }: Context): Promise<Completeness> {
+    return completenessSummary(em, r.unitId, r.period, ReportKind.MONTHLY);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Rollups: the SELF figures of a unit's whole subtree for a period (three SQL statements whatever its size), and the
+ * unit's own published AGGREGATE report beside them, cell by cell, so an office can reconcile the two.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { cells } from '../format/catalogue.js';
+import { emptyValues, type CellValues } from '../format/figures.js';
+import type { Period } from '../reports/period.js';
+import { ReportScope } from '../reports/report-scope.js';
+import type { Unit } from '../units/unit.entity.js';
+import { aggregate, monthsOf } from './aggregate.sql.js';
+import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
+
+export async function rollup(em: EntityManager, unit: Unit, period: Period): Promise<Rollup> {
+  const time = { year: period.year, ...monthsOf(period) };
+  const groups = { sql: 'select ?::int as group_id', params: [unit.id] };
+  const computed = (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
+  const published = (await aggregate(em, { groups, members: 'self', scope: ReportScope.AGGREGATE, ...time })).get(unit.id);
+  const [counts] = await em.execute<{ units: number; aggregates: number }[]>(
+    `select (select count(*)::int from unit_closure where ancestor_id = ?) as units,
+       (select count(*)::int from report r join unit_closure c on c.descendant_id = r.unit_id
+        where c.ancestor_id = ? and c.depth > 0 and r.scope = 'AGGREGATE' and r.year = ?
+          and (r.month between ? and ? ${time.useAnnual ? 'or r.month is null' : ''})) as aggregates`,
+    [unit.id, unit.id, period.year, time.firstMonth, time.lastMonth],
+  );
+  const values = computed?.values ?? emptyValues();
+  const reporting = (computed?.annualUnits ?? 0) + (computed?.monthlyUnits ?? 0);
+  return Object.assign(new Rollup(), {
+    unitId: unit.id,
+    period,
+    values,
+    sources: Object.assign(new RollupSources(), {
+      unitsInSubtree: counts.units,
+      annualReportUnits: computed?.annualUnits ?? 0,
+      monthlyReportUnits: computed?.monthlyUnits ?? 0,
+      unitMonths: computed?.months ?? 0,
+      unitsWithoutFigures: counts.units - reporting,
+      aggregateReportsExcluded: counts.aggregates,
+    }),
+    published: published ? comparison(published.values, values) : null,
+  });
+}
+
+function comparison(published: CellValues, computed: CellValues): PublishedComparison {
+  const differences = cells
+    .map((c) => {
+      const p = Number(published[c.path]);
+      const s = Number(computed[c.path]);
+      // Amounts are compared to the 元 (4 decimal places of 万元), the finest a fee is kept to.
+      const diff = c.kind === 'amount' ? Math.round((p - s) * 10_000) / 10_000 : p - s;
+      return diff === 0
+        ? null
+        : Object.assign(new CellDifference(), { path: c.path, label: c.labelZh, published: String(published[c.path]), computed: String(computed[c.path]), difference: String(diff) });
+    })
+    .filter((d): d is CellDifference => d !== null);
+  return Object.assign(new PublishedComparison(), { values: published, differences, matches: differences.length === 0 });
+}
