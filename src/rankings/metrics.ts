@@ -5,6 +5,8 @@
 import { registerEnumType } from 'type-graphql';
 import { applicationRows, caseBlocks, caseColumns, proactiveRows } from '../format/catalogue.js';
 import { rateDefinitions } from '../format/rates.js';
+import { sumOfPaths } from '../format/expressions.js';
+import type { CellValues } from '../format/figures.js';
 
 export interface MetricDefinition {
   name: string;
@@ -46,3 +48,11 @@ registerEnumType(RankingMetric, {
 });
 
 export const metricByName = new Map(metricDefinitions.map((m) => [m.name, m]));
+
+/** A metric's value from figures already summed: a count or amount, or a rate (null below the minimum denominator). */
+export function metricValue(metric: MetricDefinition, values: CellValues, minDenominator = 1): number | null {
+  const numerator = sumOfPaths(values, metric.numerator);
+  if (!metric.denominator) return numerator;
+  const denominator = sumOfPaths(values, metric.denominator);
+  return denominator >= Math.max(minDenominator, 1) ? numerator / denominator : null;
+}

@@ -76,11 +76,12 @@ export async function insertRevision(
   values: CellValues,
   warnings: Violation[],
   submitted: unknown,
+  submittedAt: Date | null = null,
 ): Promise<Date> {
   const [row] = await em.execute<{ submitted_at: string }[]>(
-    `insert into report_revision (report_id, revision, warnings, submitted, ${figureColumns.join(', ')})
-     values (?, ?, ?::jsonb, ?::jsonb, ${figureColumns.map(() => '?').join(', ')}) returning submitted_at`,
-    [reportId, revision, JSON.stringify(warnings), JSON.stringify(submitted ?? {}), ...cells.map((c) => values[c.path])],
+    `insert into report_revision (report_id, revision, warnings, submitted, submitted_at, ${figureColumns.join(', ')})
+     values (?, ?, ?::jsonb, ?::jsonb, coalesce(?::timestamptz, now()), ${figureColumns.map(() => '?').join(', ')}) returning submitted_at`,
+    [reportId, revision, JSON.stringify(warnings), JSON.stringify(submitted ?? {}), submittedAt, ...cells.map((c) => values[c.path])],
   );
   await em.execute(`update report set current_revision = ?, updated_at = now() where id = ?`, [revision, reportId]);
   return new Date(row.submitted_at);

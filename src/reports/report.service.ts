@@ -47,6 +47,8 @@ export async function storeRevision(
   key: ReportKey,
   values: CellValues,
   submitted: unknown,
+  /** Only for loading historical figures (demo data, imports): when the report was really received. */
+  submittedAt: Date | null = null,
 ): Promise<{ revision: StoredRevision; replacedRevision: number | null }> {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
   return em.transactional(async (tx) => {
@@ -55,9 +57,9 @@ export async function storeRevision(
     const previousLabel = makePeriod(previousKey.year, null, previousKey.month).label;
     const warnings = continuityWarnings(values, previous?.values ?? null, previousLabel);
     const revision = report.currentRevision + 1;
-    const submittedAt = await insertRevision(tx, report.id, revision, values, warnings, submitted);
+    const storedAt = await insertRevision(tx, report.id, revision, values, warnings, submitted, submittedAt);
     return {
-      revision: { reportId: report.id, ...key, revision, currentRevision: revision, submittedAt, warnings, values },
+      revision: { reportId: report.id, ...key, revision, currentRevision: revision, submittedAt: storedAt, warnings, values },
       replacedRevision: report.currentRevision || null,
     };
   });
