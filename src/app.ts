@@ -13,12 +13,11 @@ import { countingStatements, type QueryCount } from './db/query-counter.js';
 import { createContext, type Context } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { createIdeHandler } from './graphql/ide.js';
+import { validationRules } from './graphql/limits.js';
 import { buildHubSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
 
 export const GRAPHQL_PATH = '/graphql';
-/** Larger bodies are refused before parsing; a full annual report is about 10 kB of JSON. */
-const MAX_BODY_BYTES = 1_000_000;
 
 export interface Hub {
   httpServer: http.Server;
@@ -33,7 +32,10 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
   const exposeStatementCount = config.environment !== 'production';
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: createFormatError(logger),
+    formatError: createFormatError(logger, config.graphql.exposeErrorDetails),
+    introspection: config.graphql.introspection,
+    validationRules: validationRules(config.graphql),
+    parseOptions: { maxTokens: config.graphql.maxTokens },
     includeStacktraceInErrorResponses: false,
     // main.ts stops the server, the pool and the database in order; Apollo must not race it.
     stopOnTerminationSignals: false,
@@ -54,7 +56,8 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
     ],
   });
   await apollo.start();
-  const ide = createIdeHandler({ endpoint: GRAPHQL_PATH, title: 'disclosure-hub' });
+  const ide = config.graphql.ide ? createIdeHandler({ endpoint: GRAPHQL_PATH, title: 'disclosure-hub' }) : () => false;
+  const maxBody = config.graphql.maxBodyBytes;
 
   const httpServer = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
@@ -71,8 +74,8 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-    const body = await readBody(req);
-    if (body === null) return sendJson(res, 413, { errors: [{ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+    const body = await readBody(req, maxBody);
+    if (body === null) return sendJson(res, 413, { errors: [{ message: `request body larger than ${maxBody} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     let parsed: unknown = body;
@@ -95,6 +98,11 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);
     if (response.body.kind === 'complete') {
+      // Apollo answers some malformed requests (wrong content type, CSRF preflight missing) in plain text:
+      // clients get a GraphQL error in JSON whatever went wrong.
+      if (!(response.headers.get('content-type') ?? '').includes('json')) {
+        return sendJson(res, response.status ?? 400, { errors: [{ message: response.body.string.trim(), extensions: { code: 'BAD_REQUEST' } }] });
+      }
       res.end(response.body.string);
       return;
     }
@@ -121,15 +129,17 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | null> {
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
+        // Stop keeping what arrives, let the client finish sending, and answer 413.
+        req.removeAllListeners('data');
+        req.resume();
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(chunk);

@@ -22,13 +22,44 @@ export interface Config {
   /** Load the demo city on first start when the database has no units. */
   seedDemo: boolean;
   logLevel: string;
+  graphql: GraphqlLimits;
+  auth: AuthConfig;
 }
 
-function integer(name: string, text: string | undefined, fallback: number | null): number | null {
+export interface GraphqlLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  /** Apollo's own parser limit: an over-long document is refused with 400 before it is even parsed in full. */
+  maxTokens: number;
+  maxBodyBytes: number;
+  introspection: boolean;
+  /** The in-browser GraphQL IDE at GET /graphql. */
+  ide: boolean;
+  /** Error details (stack traces never): off in production. */
+  exposeErrorDetails: boolean;
+}
+
+export interface AuthConfig {
+  /** HMAC key of the bearer tokens (HS256), at least 32 bytes; AUTH_SECRET, or a file in the data folder. */
+  secret: string | null;
+  secretFile: string;
+  issuer: string;
+  audience: string;
+  /** Lifetime of tokens printed by `npm run token`, e.g. "8h", "30d". */
+  tokenLifetime: string;
+}
+
+function integer(name: string, text: string | undefined, fallback: number | null, max = 65535): number | null {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535), got "${text}"`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be a whole number from 0 to ${max}, got "${text}"`);
   return n;
+}
+
+function flag(text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined || text === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(text.toLowerCase());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -42,5 +73,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     embeddedPostgresPort: integer('EMBEDDED_PG_PORT', env.EMBEDDED_PG_PORT, null),
     seedDemo: env.SEED_DEMO !== 'false',
     logLevel: env.LOG_LEVEL || (environment === 'test' ? 'warn' : 'info'),
+    graphql: Object.freeze({
+      maxDepth: integer('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, 12, 1000)!,
+      maxAliases: integer('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 1000)!,
+      maxCost: integer('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 20000, 10_000_000)!,
+      maxTokens: integer('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 5000, 10_000_000)!,
+      maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_000_000, 100_000_000)!,
+      introspection: flag(env.GRAPHQL_INTROSPECTION, environment !== 'production'),
+      ide: flag(env.GRAPHQL_IDE, environment !== 'production'),
+      exposeErrorDetails: environment !== 'production',
+    }),
+    auth: Object.freeze({
+      secret: env.AUTH_SECRET || null,
+      secretFile: path.resolve(projectRoot, env.AUTH_SECRET_FILE || '.data/auth-secret'),
+      issuer: env.AUTH_ISSUER || 'disclosure-hub',
+      audience: env.AUTH_AUDIENCE || 'disclosure-hub',
+      tokenLifetime: env.AUTH_TOKEN_LIFETIME || '8h',
+    }),
   });
 }

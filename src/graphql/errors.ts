@@ -18,6 +18,12 @@ export enum ErrorCode {
   INVALID_UNIT = 'INVALID_UNIT',
   /** Figures that break identities of the national format; `extensions.violations` lists each one. */
   VALIDATION_FAILED = 'VALIDATION_FAILED',
+  /** The database is restarting or unreachable; `extensions.retryable` is true. */
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  /** A concurrent change got in the way (or, with revisions, the submission was based on a stale one). */
+  CONFLICT = 'CONFLICT',
+  /** A query ran past the database's statement timeout. */
+  TIMEOUT = 'TIMEOUT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
