@@ -1,8 +1,10 @@
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 import { Migration20261123000001Foundation } from './Migration20261123000001Foundation.js';
 import { Migration20261123000002Deadlines } from './Migration20261123000002Deadlines.js';
+import { Migration20261123000003Workflow } from './Migration20261123000003Workflow.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
   { name: 'Migration20261123000002Deadlines', class: Migration20261123000002Deadlines },
+  { name: 'Migration20261123000003Workflow', class: Migration20261123000003Workflow },
 ];

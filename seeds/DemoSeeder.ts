@@ -118,5 +118,5 @@ async function publishAreaReport(em: EntityManager, district: Unit): Promise<voi
 async function store(em: EntityManager, key: ReportKey, values: CellValues, submitted: unknown, submittedAt: Date) {
   const violations = checkIdentities({ values, givenTotals: new Map() });
   if (violations.length) throw new Error(`demo figures break the format: ${violations[0].message}`);
-  await storeRevision(em, key, values, submitted, submittedAt);
+  await storeRevision(em, key, values, submitted, { draft: false, actor: { unitCode: 'demo-seed', role: 'ADMIN' }, submittedAt });
 }

@@ -13,6 +13,7 @@ import { countingStatements, type QueryCount } from './db/query-counter.js';
 import { createContext, type Context } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { createIdeHandler } from './graphql/ide.js';
+import { bearer, loadTokenKeys, verifyToken } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
 import { buildHubSchema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
@@ -27,8 +28,14 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export async function createHub(config: Config, orm: MikroORM, logger: Logger): Promise<Hub> {
+export interface HubOptions {
+  /** Headers the in-browser IDE starts with (the demo's ready token, in development). */
+  ideHeaders?: Record<string, string>;
+}
+
+export async function createHub(config: Config, orm: MikroORM, logger: Logger, options: HubOptions = {}): Promise<Hub> {
   const schema = await buildHubSchema();
+  const keys = loadTokenKeys(config.auth);
   const exposeStatementCount = config.environment !== 'production';
   const apollo = new ApolloServer<Context>({
     schema,
@@ -56,7 +63,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
     ],
   });
   await apollo.start();
-  const ide = config.graphql.ide ? createIdeHandler({ endpoint: GRAPHQL_PATH, title: 'disclosure-hub' }) : () => false;
+  const ide = config.graphql.ide ? createIdeHandler({ endpoint: GRAPHQL_PATH, title: 'disclosure-hub', defaultHeaders: options.ideHeaders }) : () => false;
   const maxBody = config.graphql.maxBodyBytes;
 
   const httpServer = http.createServer((req, res) => {
@@ -74,6 +81,13 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    // Every GraphQL request needs a valid token; why one was refused is never said (no help for an attacker).
+    const token = bearer(req.headers.authorization);
+    const viewer = token ? await verifyToken(keys, token) : null;
+    if (!viewer) {
+      req.resume();
+      return sendJson(res, 401, { errors: [{ message: 'authentication required: send a valid bearer token', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
     const body = await readBody(req, maxBody);
     if (body === null) return sendJson(res, 413, { errors: [{ message: `request body larger than ${maxBody} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
     const headers = new HeaderMap();
@@ -91,7 +105,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger): 
     const response = await countingStatements(count, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
-        context: async () => Object.assign(createContext(orm, logger, requestId), { statementCount: count }),
+        context: async () => Object.assign(createContext(orm, logger, requestId, viewer), { statementCount: count }),
       }),
     );
     res.statusCode = response.status ?? 200;

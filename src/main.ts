@@ -7,6 +7,18 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
 import { seedDemoIfEmpty } from '../seeds/seed-demo.js';
+import { DEMO_CITY } from '../seeds/DemoSeeder.js';
+import { Role } from './auth/role.js';
+import { loadTokenKeys, signToken } from './auth/tokens.js';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config.js';
+import { Unit } from './units/unit.entity.js';
+
+/** A token for the demo city's oversight office, so that a new user can query at once. */
+async function demoOversightToken(orm: MikroORM, config: Config): Promise<string | null> {
+  if (!(await orm.em.fork().count(Unit, { code: DEMO_CITY }))) return null;
+  return signToken(loadTokenKeys(config.auth), { unitCode: DEMO_CITY, role: Role.OVERSIGHT }, '30d');
+}
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -28,9 +40,13 @@ async function main(): Promise<void> {
 
   try {
     if (config.seedDemo) await seedDemoIfEmpty(database.orm, logger);
-    hub = await createHub(config, database.orm, logger);
+    const demoToken = database.embedded && config.environment !== 'production' ? await demoOversightToken(database.orm, config) : null;
+    hub = await createHub(config, database.orm, logger, { ideHeaders: demoToken ? { Authorization: `Bearer ${demoToken}` } : undefined });
     const port = await hub.listen(config.port);
     logger.info({ url: `http://localhost:${port}${GRAPHQL_PATH}`, database: database.embedded ? `embedded (${database.embedded.dataDir})` : 'DATABASE_URL' }, 'disclosure-hub is serving GraphQL');
+    if (demoToken) {
+      logger.info({ unit: DEMO_CITY, role: Role.OVERSIGHT, authorization: `Bearer ${demoToken}` }, 'demo token for 清远市’s oversight office (also preset in the IDE); `npm run token -- --unit CODE --role ROLE` prints others');
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       logger.fatal(`port ${config.port} is already in use (another hub?); stop that process or start with PORT=<another port>`);

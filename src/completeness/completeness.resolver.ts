@@ -13,10 +13,11 @@ export class CompletenessResolver {
     @Arg('unitCode') unitCode: string,
     @Arg('period', () => PeriodInput) periodInput: PeriodInput,
     @Arg('reportKind', () => ReportKind, { defaultValue: ReportKind.MONTHLY }) reportKind: ReportKind,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() { em, loaders, access }: Context,
   ): Promise<Completeness> {
     const period = checkPeriod(periodInput);
     const unit = await requireUnit(loaders.units, unitCode);
+    await access.requireSubtree(unit);
     return completenessSummary(em, unit.id, period, reportKind);
   }
 
@@ -31,13 +32,17 @@ export class CompletenessResolver {
   }
 
   @Query(() => Deadlines, { description: 'The submission deadlines in force for a unit.' })
-  async deadlines(@Arg('unitCode') unitCode: string, @Ctx() { em, loaders }: Context): Promise<Deadlines> {
-    return effectiveDeadlines(em, (await requireUnit(loaders.units, unitCode)).id);
+  async deadlines(@Arg('unitCode') unitCode: string, @Ctx() { em, loaders, access }: Context): Promise<Deadlines> {
+    const unit = await requireUnit(loaders.units, unitCode);
+    await access.requireSee(unit);
+    return effectiveDeadlines(em, unit.id);
   }
 
   @Mutation(() => Deadlines, { description: 'Sets the deadlines for a region: the unit and everything below it without a nearer rule.' })
-  async setDeadlines(@Arg('input', () => SetDeadlinesInput) input: SetDeadlinesInput, @Ctx() { em, loaders }: Context): Promise<Deadlines> {
-    return setDeadlines(em, await requireUnit(loaders.units, input.unitCode), input);
+  async setDeadlines(@Arg('input', () => SetDeadlinesInput) input: SetDeadlinesInput, @Ctx() { em, loaders, access }: Context): Promise<Deadlines> {
+    const unit = await requireUnit(loaders.units, input.unitCode);
+    await access.requireAdmin(unit);
+    return setDeadlines(em, unit, input);
   }
 }
 

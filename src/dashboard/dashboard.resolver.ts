@@ -15,10 +15,11 @@ export class DashboardResolver {
     @Arg('year', () => Int) year: number,
     @Arg('rankBy', () => RankingMetric, { defaultValue: 'DISCLOSURE_RATE', description: 'Orders children, top and bottom.' }) rankBy: string,
     @Arg('minDenominator', () => Int, { defaultValue: 1, description: 'A rate with a smaller denominator is left out of top and bottom.' }) minDenominator: number,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() { em, loaders, access }: Context,
   ): Promise<Dashboard> {
     checkPeriod({ year });
     const unit = await requireUnit(loaders.units, unitCode);
+    await access.requireSubtree(unit);
     const children = await loaders.units.children.load(unit.id);
     return dashboard(em, unit, children, year, { rankBy, minDenominator });
   }

@@ -1,8 +1,9 @@
 /**
- * What every resolver gets for one request: its own forked EntityManager, its own DataLoaders and a logger that
- * carries the request id. Nothing request-scoped lives at module level.
+ * What every resolver gets for one request: its own forked EntityManager, its own DataLoaders, the viewer's access
+ * rules and a logger that carries the request id. Nothing request-scoped lives at module level.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Access, type Viewer } from '../auth/access.js';
 import type { Logger } from '../logger.js';
 import { createReportLoaders, type ReportLoaders } from '../reports/report.loaders.js';
 import { createUnitLoaders, type UnitLoaders } from '../units/unit.loaders.js';
@@ -11,15 +12,18 @@ export interface Context {
   requestId: string;
   em: EntityManager;
   logger: Logger;
+  access: Access;
   loaders: { units: UnitLoaders; reports: ReportLoaders };
 }
 
-export function createContext(orm: MikroORM, logger: Logger, requestId: string): Context {
+export function createContext(orm: MikroORM, logger: Logger, requestId: string, viewer: Viewer): Context {
   const em = orm.em.fork();
+  const units = createUnitLoaders(em);
   return {
     requestId,
     em,
-    logger: logger.child({ requestId }),
-    loaders: { units: createUnitLoaders(em), reports: createReportLoaders(em) },
+    logger: logger.child({ requestId, viewer: `${viewer.unitCode}/${viewer.role}` }),
+    access: new Access(viewer, units),
+    loaders: { units, reports: createReportLoaders(em) },
   };
 }

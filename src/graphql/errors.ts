@@ -18,6 +18,14 @@ export enum ErrorCode {
   INVALID_UNIT = 'INVALID_UNIT',
   /** Figures that break identities of the national format; `extensions.violations` lists each one. */
   VALIDATION_FAILED = 'VALIDATION_FAILED',
+  /** No valid bearer token (missing, malformed, forged, expired, or naming no unit). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The token's unit and role do not allow this operation or field. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** The report is approved and locked until its reviewer reopens it. */
+  PERIOD_LOCKED = 'PERIOD_LOCKED',
+  /** The report is not in a state that allows this step (e.g. approving a draft). */
+  INVALID_STATE = 'INVALID_STATE',
   /** The database is restarting or unreachable; `extensions.retryable` is true. */
   DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
   /** A concurrent change got in the way (or, with revisions, the submission was based on a stale one). */

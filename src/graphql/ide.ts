@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 export interface IdeOptions {
   endpoint: string;
   title?: string;
+  /** Request headers the editor starts with, e.g. the demo's bearer token (development only). */
+  defaultHeaders?: Record<string, string>;
 }
 
 const ASSET_PREFIX = '/ide/assets/';
@@ -23,7 +25,7 @@ const BOOT_JS = `(function () {
   var root = document.getElementById('graphiql');
   var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint, enableIncrementalDelivery: false });
   ReactDOM.createRoot(root).render(
-    React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: root.dataset.defaultQuery }),
+    React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: root.dataset.defaultQuery, defaultHeaders: root.dataset.defaultHeaders || undefined }),
   );
 })();
 `;
@@ -78,7 +80,7 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function renderPage(endpoint: string, title: string): string {
+function renderPage(endpoint: string, title: string, defaultHeaders: string): string {
   const a = (name: string) => ASSET_PREFIX + name;
   return `<!doctype html>
 <html lang="en">
@@ -90,7 +92,7 @@ function renderPage(endpoint: string, title: string): string {
 <link rel="stylesheet" href="${a('ide.css')}">
 </head>
 <body>
-<div id="graphiql" data-endpoint="${escapeHtml(endpoint)}" data-default-query="${escapeHtml(DEFAULT_QUERY)}">Loading GraphiQL…</div>
+<div id="graphiql" data-endpoint="${escapeHtml(endpoint)}" data-default-query="${escapeHtml(DEFAULT_QUERY)}" data-default-headers="${escapeHtml(defaultHeaders)}">Loading GraphiQL…</div>
 <script src="${a('react.production.min.js')}"></script>
 <script src="${a('react-dom.production.min.js')}"></script>
 <script src="${a('graphiql.min.js')}"></script>
@@ -102,7 +104,7 @@ function renderPage(endpoint: string, title: string): string {
 
 export function createIdeHandler(options: IdeOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const files = loadAssets(); // fail at startup, not on first visit, if a package is missing
-  const page = Buffer.from(renderPage(options.endpoint, options.title ?? 'GraphiQL'));
+  const page = Buffer.from(renderPage(options.endpoint, options.title ?? 'GraphiQL', options.defaultHeaders ? JSON.stringify(options.defaultHeaders, null, 2) : ''));
 
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;

@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { findCurrentRevisions, findRevisions, reportKeyString, type ReportKey, type StoredRevision } from './report.repository.js';
+import { findCurrentRevisions, findEvents, findRevisions, reportKeyString, type ReportEventRow, type ReportKey, type StoredRevision } from './report.repository.js';
 
 export interface ReportLoaders {
   /** The revision in force of a unit's report for a period and scope. */
   current: DataLoader<ReportKey, StoredRevision | null, string>;
   /** Every revision of a report, oldest first. */
   revisions: DataLoader<number, StoredRevision[]>;
+  /** The history of a report: every change of figures or state. */
+  events: DataLoader<number, (ReportEventRow & { seq: number; at: Date })[]>;
 }
 
 export function createReportLoaders(em: EntityManager): ReportLoaders {
@@ -20,6 +22,10 @@ export function createReportLoaders(em: EntityManager): ReportLoaders {
     ),
     revisions: new DataLoader(async (ids) => {
       const found = await findRevisions(em, ids);
+      return ids.map((id) => found.get(id) ?? []);
+    }),
+    events: new DataLoader(async (ids) => {
+      const found = await findEvents(em, ids);
       return ids.map((id) => found.get(id) ?? []);
     }),
   };

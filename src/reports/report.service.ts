@@ -1,68 +1,150 @@
 /**
- * Submitting a report: check the period, the unit and every identity of the national format, then write a new
- * revision in one transaction. Nothing is saved when any check fails; nothing accepted before is overwritten.
+ * Writing a report's figures — submitting them, or saving a draft — in one transaction: check the period, the unit
+ * and every identity of the national format; refuse a locked (approved) report and a stale base revision; then
+ * write a new revision and an event with the cell-by-cell changes. Nothing is saved when any check fails; nothing
+ * accepted before is overwritten. A retried request with the same idempotency key returns the first result.
  */
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Access } from '../auth/access.js';
 import { continuityWarnings } from '../format/continuity.js';
-import { canonicalValues, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
+import { canonicalValues, differingCells, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
 import { checkIdentities } from '../format/identities.js';
-import { ValidationFailedError } from '../graphql/errors.js';
+import { AppError, ErrorCode, ValidationFailedError } from '../graphql/errors.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
 import { requireUnit } from '../units/unit.service.js';
 import { checkSubmittablePeriod, makePeriod, previousReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
-import { findCurrentRevisions, insertRevision, lockReport, reportKeyString, type ReportKey, type StoredRevision } from './report.repository.js';
+import {
+  findCurrentRevisions,
+  findRevision,
+  insertEvent,
+  insertRevision,
+  lockReport,
+  reportKeyString,
+  updateState,
+  type ReportKey,
+  type StoredRevision,
+} from './report.repository.js';
 import { ReportScope } from './report-scope.js';
+import { ReportStatus } from './report-status.js';
 import { ReportView, type SubmitReportInput } from './report.types.js';
 
-export interface SubmitResult {
-  report: ReportView;
-  replacedRevision: number | null;
+export interface Actor {
+  unitCode: string;
+  role: string;
 }
 
-export async function submitReport(
+export interface WriteOptions {
+  draft: boolean;
+  actor: Actor;
+  /** The revision the writer started from; a different current revision is a CONFLICT. */
+  baseRevision?: number | null;
+  idempotencyKey?: string | null;
+  /** Only for loading historical figures (demo data, imports): when the report was really received. */
+  submittedAt?: Date | null;
+}
+
+export async function writeReport(
   em: EntityManager,
   loaders: { units: UnitLoaders; reports: ReportLoaders },
+  access: Access,
   input: SubmitReportInput,
-): Promise<SubmitResult> {
+  options: Omit<WriteOptions, 'actor'>,
+): Promise<{ report: ReportView; replacedRevision: number | null }> {
   const period = checkSubmittablePeriod({ year: input.year, month: input.month });
   const unit = await requireUnit(loaders.units, input.unitCode);
+  await access.requireSubmit(unit);
   const reading = readFiguresInput(input.figures as Nested);
   const violations = checkIdentities(reading);
   if (violations.length) throw new ValidationFailedError(violations);
 
   const key = { unitId: unit.id, year: period.year, month: period.month, scope: input.scope ?? ReportScope.SELF };
-  const stored = await storeRevision(em, key, canonicalValues(reading.values), input.figures);
+  const actor = { unitCode: access.viewer.unitCode, role: access.viewer.role };
+  const stored = await storeRevision(em, key, canonicalValues(reading.values), input.figures, { ...options, actor });
   loaders.reports.current.clear(key).prime(key, stored.revision);
   loaders.reports.revisions.clear(stored.revision.reportId);
+  loaders.reports.events.clear(stored.revision.reportId);
   return { report: toReportView(stored.revision), replacedRevision: stored.replacedRevision };
 }
 
-/**
- * Writes checked figures as the next revision of a report, in one transaction. The report row is locked first, so
- * concurrent submissions of one report are serialised and each gets its own revision number.
- */
+const requestHash = (key: ReportKey, values: CellValues, draft: boolean) =>
+  createHash('sha256').update(JSON.stringify([key, draft, values])).digest('hex');
+
+/** Writes checked figures as the next revision of a report. The report row is locked first: writers queue up. */
 export async function storeRevision(
   em: EntityManager,
   key: ReportKey,
   values: CellValues,
   submitted: unknown,
-  /** Only for loading historical figures (demo data, imports): when the report was really received. */
-  submittedAt: Date | null = null,
+  options: WriteOptions,
 ): Promise<{ revision: StoredRevision; replacedRevision: number | null }> {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
+  const hash = requestHash(key, values, options.draft);
   return em.transactional(async (tx) => {
     const report = await lockReport(tx, key);
+    if (options.idempotencyKey) {
+      const [seen] = await tx.execute<{ report_id: number; revision: number; request_hash: string }[]>(
+        `select report_id, revision, request_hash from idempotency_key where actor = ? and key = ?`,
+        [`${options.actor.unitCode}/${options.actor.role}`, options.idempotencyKey],
+      );
+      if (seen) {
+        if (seen.request_hash !== hash || seen.report_id !== report.id) {
+          throw new AppError(ErrorCode.CONFLICT, 'this idempotency key was used for a different request', { idempotencyKey: options.idempotencyKey });
+        }
+        const first = (await findRevision(tx, report.id, seen.revision))!;
+        return { revision: first, replacedRevision: first.revision > 1 ? first.revision - 1 : null };
+      }
+    }
+    if (report.status === ReportStatus.APPROVED) {
+      throw new AppError(ErrorCode.PERIOD_LOCKED, 'this report is approved and locked; its reviewer must reopen it first', { approvedRevision: report.approvedRevision });
+    }
+    if (options.draft && report.status === ReportStatus.SUBMITTED) {
+      throw new AppError(ErrorCode.INVALID_STATE, 'this report is submitted and awaits review; submit a new revision instead of a draft', { status: report.status });
+    }
+    if (options.baseRevision != null && options.baseRevision !== report.currentRevision) {
+      throw new AppError(ErrorCode.CONFLICT, `the report changed since revision ${options.baseRevision}: revision ${report.currentRevision} is current`, {
+        baseRevision: options.baseRevision,
+        currentRevision: report.currentRevision,
+      });
+    }
+    const before = report.currentRevision ? await findRevision(tx, report.id, report.currentRevision) : null;
     const previous = (await findCurrentRevisions(tx, [previousKey])).get(reportKeyString(previousKey)) ?? null;
-    const previousLabel = makePeriod(previousKey.year, null, previousKey.month).label;
-    const warnings = continuityWarnings(values, previous?.values ?? null, previousLabel);
+    const warnings = continuityWarnings(values, previous?.values ?? null, makePeriod(previousKey.year, null, previousKey.month).label);
     const revision = report.currentRevision + 1;
-    const storedAt = await insertRevision(tx, report.id, revision, values, warnings, submitted, submittedAt);
+    const status = options.draft ? ReportStatus.DRAFT : ReportStatus.SUBMITTED;
+    const submittedAt = await insertRevision(tx, report.id, { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor });
+    const state = { ...report, status, currentRevision: revision, submittedRevision: options.draft ? report.submittedRevision : revision, statusReason: null };
+    await updateState(tx, state);
+    await insertEvent(tx, report.id, {
+      action: options.draft ? 'SAVE_DRAFT' : 'SUBMIT',
+      fromStatus: report.status,
+      toStatus: status,
+      revision,
+      actor: options.actor,
+      reason: null,
+      changes: cellChanges(before?.values ?? null, values),
+    });
+    if (options.idempotencyKey) {
+      await tx.execute(`insert into idempotency_key (actor, key, request_hash, report_id, revision) values (?, ?, ?, ?, ?)`, [
+        `${options.actor.unitCode}/${options.actor.role}`,
+        options.idempotencyKey,
+        hash,
+        report.id,
+        revision,
+      ]);
+    }
     return {
-      revision: { reportId: report.id, ...key, revision, currentRevision: revision, submittedAt: storedAt, warnings, values },
+      revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt, warnings, values, author: options.actor, state },
       replacedRevision: report.currentRevision || null,
     };
   });
+}
+
+/** The cells a new revision changes, as the history shows them; for a first revision, every non-zero cell. */
+export function cellChanges(before: CellValues | null, after: CellValues) {
+  const base = before ?? Object.fromEntries(Object.keys(after).map((k) => [k, typeof after[k] === 'string' ? '0' : 0]));
+  return differingCells(base, after).map(({ cell, before: b, after: a }) => ({ path: cell.path, label: cell.labelZh, before: String(b), after: String(a) }));
 }
 
 export function toReportView(s: StoredRevision): ReportView {
@@ -72,8 +154,11 @@ export function toReportView(s: StoredRevision): ReportView {
     period: makePeriod(s.year, null, s.month),
     scope: s.scope,
     revision: s.revision,
+    draft: s.draft,
     submittedAt: s.submittedAt,
     warnings: s.warnings,
     values: s.values,
+    author: s.author,
+    state: s.state,
   });
 }

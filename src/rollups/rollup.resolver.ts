@@ -11,9 +11,11 @@ import { Rollup } from './rollup.types.js';
 @Resolver(() => Rollup)
 export class RollupResolver {
   @Query(() => Rollup, { description: 'The national tables summed over a unit and everything below it, for a month, a quarter or a year.' })
-  async rollup(@Arg('unitCode') unitCode: string, @Arg('period', () => PeriodInput) periodInput: PeriodInput, @Ctx() { em, loaders }: Context): Promise<Rollup> {
+  async rollup(@Arg('unitCode') unitCode: string, @Arg('period', () => PeriodInput) periodInput: PeriodInput, @Ctx() { em, loaders, access }: Context): Promise<Rollup> {
     const period = checkPeriod(periodInput);
-    return rollup(em, await requireUnit(loaders.units, unitCode), period);
+    const unit = await requireUnit(loaders.units, unitCode);
+    await access.requireSubtree(unit);
+    return rollup(em, unit, period);
   }
 
   @FieldResolver(() => Unit)

@@ -15,6 +15,8 @@ export interface UnitLoaders {
   ancestors: DataLoader<number, Unit[]>;
   /** Keyed by unit id and kind filter: `${id}|KIND,KIND` or `${id}|` for all kinds. */
   descendants: DataLoader<string, Unit[]>;
+  /** Keyed `${ancestorId}|${descendantId}`: is the second unit in the first one's subtree? */
+  within: DataLoader<string, boolean>;
 }
 
 export function createUnitLoaders(em: EntityManager): UnitLoaders {
@@ -59,7 +61,17 @@ export function createUnitLoaders(em: EntityManager): UnitLoaders {
     }
     return keys.map((k) => results.get(k) ?? []);
   });
-  return { byId, byCode, children, ancestors, descendants };
+  const within = new DataLoader<string, boolean>(async (keys) => {
+    const pairs = keys.map((k) => k.split('|').map(Number));
+    const rows = await em.execute<{ a: number; d: number }[]>(
+      `select c.ancestor_id as a, c.descendant_id as d from (values ${pairs.map(() => '(?::int, ?::int)').join(', ')}) as k(a, d)
+       join unit_closure c on c.ancestor_id = k.a and c.descendant_id = k.d`,
+      pairs.flat(),
+    );
+    const found = new Set(rows.map((r) => `${r.a}|${r.d}`));
+    return keys.map((k) => found.has(k));
+  });
+  return { byId, byCode, children, ancestors, descendants, within };
 }
 
 export function descendantsKey(id: number, kinds: UnitKind[] | null | undefined): string {

@@ -3,6 +3,7 @@
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Access } from '../auth/access.js';
 import { AppError, ErrorCode, notFound } from '../graphql/errors.js';
 import { assertCodeFitsKind, normaliseUnitCode } from './unit-code.js';
 import { Unit } from './unit.entity.js';
@@ -16,12 +17,13 @@ export async function requireUnit(loaders: UnitLoaders, code: string): Promise<U
   return unit;
 }
 
-export async function createUnit(em: EntityManager, loaders: UnitLoaders, input: CreateUnitInput): Promise<Unit> {
+export async function createUnit(em: EntityManager, loaders: UnitLoaders, access: Access, input: CreateUnitInput): Promise<Unit> {
   const code = normaliseUnitCode(input.code);
   const name = input.name.trim();
   if (!name || name.length > 200) throw new AppError(ErrorCode.INVALID_UNIT, 'a unit needs a name of 1-200 characters', { unitCode: code });
   assertCodeFitsKind(code, input.kind);
   const parent = input.parentCode ? await requireUnit(loaders, input.parentCode) : null;
+  await access.requireAdmin(parent);
   if (parent) assertMayHang(code, input.kind, parent);
   if (await loaders.byCode.load(code)) throw new AppError(ErrorCode.ALREADY_EXISTS, `a unit with code ${code} exists already`, { unitCode: code });
 

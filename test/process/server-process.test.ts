@@ -8,6 +8,10 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ALL_UNITS, Role } from '../../src/auth/role.js';
+import { loadTokenKeys, signToken } from '../../src/auth/tokens.js';
+import { loadConfig } from '../../src/config.js';
+import { TEST_AUTH_SECRET } from '../support/test-hub.js';
 import { busyPort, freePort, pidsServing, spawnHub, type HubProcess } from './hub-process.js';
 
 const serverUrl = process.env.TEST_SERVER_URL;
@@ -49,8 +53,12 @@ function start(env: NodeJS.ProcessEnv): HubProcess {
   return hub;
 }
 
-async function gql(port: number, query: string): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+async function gql(port: number, query: string, authorization: string): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query }),
+  });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
   expect(body.errors).toBeUndefined();
@@ -60,14 +68,20 @@ async function gql(port: number, query: string): Promise<any> {
 describe('the hub process on DATABASE_URL', () => {
   it('migrates, serves GraphQL and the IDE, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const hub = start({ ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SEED_DEMO: 'false', LOG_LEVEL: 'info' });
+    const hub = start({ ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SEED_DEMO: 'false', LOG_LEVEL: 'info', AUTH_SECRET: TEST_AUTH_SECRET });
     const serving = await hub.waitFor('serving GraphQL');
     expect(serving.url).toBe(`http://localhost:${port}/graphql`);
     expect(serving.database).toBe('DATABASE_URL');
     expect(hub.output()).toContain('database migrated');
 
+    // Without a token nothing is answered; with one signed by the same secret, the query runs.
+    const anonymous = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    const keys = loadTokenKeys(loadConfig({ AUTH_SECRET: TEST_AUTH_SECRET }).auth);
+    const token = await signToken(keys, { unitCode: ALL_UNITS, role: Role.ADMIN });
     // Outside production every response also carries extensions.sqlStatements (app.ts); the data is what counts.
-    expect(await gql(port, `{ unit(code: "441800") { code } }`)).toMatchObject({ data: { unit: null } });
+    expect(await gql(port, `{ unit(code: "441800") { code } }`, `Bearer ${token}`)).toMatchObject({ data: { unit: null } });
 
     const ide = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
     expect(ide.status).toBe(200);
@@ -122,7 +136,10 @@ describe('the hub process on its own embedded PostgreSQL', () => {
     expect(serving.database).toBe(`embedded (${dataDir})`);
     expect(first.output()).toContain('initialising embedded PostgreSQL data folder');
     expect(first.output()).toContain('loading the demo city');
-    expect(await gql(port, CHILDREN)).toMatchObject({ data: { unit: { children: counties.map((name) => ({ name })) } } });
+    // What a new user does: take the ready token from the start-up log.
+    const demo = await first.waitFor('demo token', 5_000);
+    expect(demo).toMatchObject({ unit: '441800', role: 'OVERSIGHT' });
+    expect(await gql(port, CHILDREN, demo.authorization as string)).toMatchObject({ data: { unit: { children: counties.map((name) => ({ name })) } } });
     expect(pidsServing(dataDir).length).toBeGreaterThan(0);
 
     expect(await first.stop()).toEqual({ code: 0, signal: null });
@@ -135,7 +152,8 @@ describe('the hub process on its own embedded PostgreSQL', () => {
     await second.waitFor('serving GraphQL', 60_000);
     expect(second.output()).not.toContain('loading the demo city');
     expect(second.output()).not.toContain('initialising embedded PostgreSQL data folder');
-    expect(await gql(again, CHILDREN)).toMatchObject({ data: { unit: { children: counties.map((name) => ({ name })) } } });
+    const token = (await second.waitFor('demo token', 5_000)).authorization as string;
+    expect(await gql(again, CHILDREN, token)).toMatchObject({ data: { unit: { children: counties.map((name) => ({ name })) } } });
     expect(await second.stop()).toEqual({ code: 0, signal: null });
     expect(pidsServing(dataDir)).toEqual([]);
   }, 120_000);

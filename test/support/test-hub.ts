@@ -2,6 +2,8 @@
  * The real hub over HTTP on a free loopback port, backed by a private test database.
  */
 import { createHub, type Hub } from '../../src/app.js';
+import { ALL_UNITS, Role } from '../../src/auth/role.js';
+import { loadTokenKeys, signToken } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestDatabase, testLogger, type TestDatabase } from './test-database.js';
 
@@ -15,22 +17,36 @@ export interface TestHub {
   db: TestDatabase;
   hub: Hub;
   url: string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Sends an operation with a token: by default an ADMIN token for the whole hierarchy, which may do anything but review. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** A real signed token for a unit and role, as `npm run token` prints. */
+  tokenFor(unitCode: string, role: Role | keyof typeof Role, lifetime?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestHub(): Promise<TestHub> {
+/** The secret the test hubs sign and check tokens with. */
+export const TEST_AUTH_SECRET = 'test-secret-for-disclosure-hub-tests-0123456789';
+
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
   const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test' });
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, ...env });
   const hub = await createHub(config, db.orm, testLogger);
   const port = await hub.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
+  const keys = loadTokenKeys(config.auth);
+  const tokenFor = (unitCode: string, role: Role | keyof typeof Role, lifetime?: string) => signToken(keys, { unitCode, role: role as Role }, lifetime);
+  const adminToken = await tokenFor(ALL_UNITS, Role.ADMIN, '1h');
   return {
     db,
     hub,
     url,
-    async gql(query, variables) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    tokenFor,
+    async gql(query, variables, token = adminToken) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
       return (await res.json()) as GraphQLResponse;
     },
     async close() {

@@ -1,0 +1,89 @@
+/**
+ * Who may see and do what, checked on the server for every query, mutation and nested field (README, "Roles").
+ * Checks that need the hierarchy go through the request's `within` loader: one statement per batch of checks.
+ */
+import { AppError, ErrorCode } from '../graphql/errors.js';
+import type { Unit } from '../units/unit.entity.js';
+import type { UnitLoaders } from '../units/unit.loaders.js';
+import { ALL_UNITS, Role } from './role.js';
+
+export interface Viewer {
+  /** A unit code, or `*` for the whole hierarchy. */
+  unitCode: string;
+  role: Role;
+  tokenId: string;
+}
+
+export const forbidden = () => new AppError(ErrorCode.FORBIDDEN, 'this token does not allow that');
+export const unauthenticated = () => new AppError(ErrorCode.UNAUTHENTICATED, 'authentication required: send a valid bearer token', { http: { status: 401 } });
+
+export class Access {
+  private unitPromise: Promise<Unit | null> | null = null;
+
+  constructor(
+    readonly viewer: Viewer,
+    private readonly loaders: UnitLoaders,
+  ) {}
+
+  get wholeHierarchy(): boolean {
+    return this.viewer.unitCode === ALL_UNITS;
+  }
+
+  /** The viewer's own unit; a token naming a unit that does not exist authenticates nobody. */
+  async unit(): Promise<Unit> {
+    this.unitPromise ??= this.loaders.byCode.load(this.viewer.unitCode);
+    const unit = await this.unitPromise;
+    if (!unit) throw unauthenticated();
+    return unit;
+  }
+
+  private async inSubtree(target: Unit): Promise<boolean> {
+    if (this.wholeHierarchy) return true;
+    const own = await this.unit();
+    return own.id === target.id || this.loaders.within.load(`${own.id}|${target.id}`);
+  }
+
+  /** May the viewer see this unit and its reports? */
+  async canSee(target: Unit): Promise<boolean> {
+    switch (this.viewer.role) {
+      case Role.OVERSIGHT:
+      case Role.ADMIN:
+        return this.inSubtree(target);
+      case Role.REVIEWER: {
+        if (this.wholeHierarchy) return false;
+        const own = await this.unit();
+        return target.id === own.id || target.parent?.id === own.id;
+      }
+      case Role.SUBMITTER:
+        return !this.wholeHierarchy && (await this.unit()).id === target.id;
+    }
+  }
+
+  async requireSee(target: Unit): Promise<void> {
+    if (!(await this.canSee(target))) throw forbidden();
+  }
+
+  /** Rollups, rankings, dashboards and completeness read a whole subtree: OVERSIGHT and ADMIN within their own. */
+  async requireSubtree(target: Unit): Promise<void> {
+    if (!(this.viewer.role === Role.OVERSIGHT || this.viewer.role === Role.ADMIN) || !(await this.inSubtree(target))) throw forbidden();
+  }
+
+  /** Writing a unit's figures: its own SUBMITTER, or an ADMIN above it entering them on its behalf. */
+  async requireSubmit(target: Unit): Promise<void> {
+    const ok =
+      (this.viewer.role === Role.SUBMITTER && !this.wholeHierarchy && (await this.unit()).id === target.id) ||
+      (this.viewer.role === Role.ADMIN && (await this.inSubtree(target)));
+    if (!ok) throw forbidden();
+  }
+
+  /** Approving, returning or reopening: the REVIEWER of the unit directly above. */
+  async requireReview(target: Unit): Promise<void> {
+    if (this.viewer.role !== Role.REVIEWER || this.wholeHierarchy || target.parent?.id !== (await this.unit()).id) throw forbidden();
+  }
+
+  /** Managing units and deadlines in a subtree: its ADMIN; a root unit only with a token for the whole hierarchy. */
+  async requireAdmin(target: Unit | null): Promise<void> {
+    const ok = this.viewer.role === Role.ADMIN && (target ? await this.inSubtree(target) : this.wholeHierarchy);
+    if (!ok) throw forbidden();
+  }
+}
