@@ -9,6 +9,7 @@ import { checkIdentities } from '../src/format/identities.js';
 import type { Logger } from '../src/logger.js';
 import { storeRevision } from '../src/reports/report.service.js';
 import { ReportScope } from '../src/reports/report-scope.js';
+import { Basis } from '../src/reports/report-status.js';
 import { Unit } from '../src/units/unit.entity.js';
 import { UnitKind } from '../src/units/unit-kind.js';
 import { counties, prefectures, provinces, townships, type Division } from './divisions.js';
@@ -108,7 +109,7 @@ export function receivedAt(code: string, year: number, month: number): Date | nu
 async function publishAreaReport(em: EntityManager, district: Unit): Promise<void> {
   const year = DEMO_YEARS.at(-1)!;
   const groups = { sql: 'select ?::int as group_id', params: [district.id] };
-  const summed = (await aggregate(em, { groups, members: 'subtree', year, firstMonth: 1, lastMonth: 12, useAnnual: true, scope: ReportScope.SELF })).get(district.id)!;
+  const summed = (await aggregate(em, { groups, members: 'subtree', year, firstMonth: 1, lastMonth: 12, useAnnual: true, scope: ReportScope.SELF, basis: Basis.SUBMITTED })).get(district.id)!;
   const values = { ...summed.values };
   values['applications.newReceived.naturalPerson'] = Number(values['applications.newReceived.naturalPerson']) + 2;
   values['applications.granted.naturalPerson'] = Number(values['applications.granted.naturalPerson']) + 2;

@@ -1,7 +1,8 @@
 /**
  * Who was expected to report for a period, who did, on time or late, and who is missing. Every unit of the subtree
  * (the unit itself included) is expected to submit a SELF report for each month of the period (MONTHLY), or one
- * annual report (ANNUAL). A report counts from its first revision: later corrections do not make it late.
+ * annual report (ANNUAL). A report counts from its first submitted revision (drafts do not count): later corrections
+ * do not make it late.
  * Deadlines come from the nearest `deadline_rule` at or above the unit, else the defaults, in China Standard Time.
  */
 export const DEFAULT_MONTHLY_DAY = 10;
@@ -34,7 +35,7 @@ export function perUnitCompletenessSql(kind: ReportKindValue): string {
     firsts as (
       select r.unit_id, r.month, min(v.submitted_at) as first_at
       from report r join report_revision v on v.report_id = r.id
-      where r.unit_id in (select unit_id from members) and r.year = ? and ${reportMonths} and r.scope = 'SELF'
+      where r.unit_id in (select unit_id from members) and r.year = ? and ${reportMonths} and r.scope = 'SELF' and not v.draft
       group by r.unit_id, r.month
     ),
     -- grain: one row per unit

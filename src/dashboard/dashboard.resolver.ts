@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphq
 import type { Context } from '../graphql/context.js';
 import { checkPeriod } from '../reports/period.js';
 import { RankingMetric } from '../rankings/metrics.js';
+import { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { requireUnit } from '../units/unit.service.js';
 import { dashboard } from './dashboard.service.js';
@@ -15,13 +16,14 @@ export class DashboardResolver {
     @Arg('year', () => Int) year: number,
     @Arg('rankBy', () => RankingMetric, { defaultValue: 'DISCLOSURE_RATE', description: 'Orders children, top and bottom.' }) rankBy: string,
     @Arg('minDenominator', () => Int, { defaultValue: 1, description: 'A rate with a smaller denominator is left out of top and bottom.' }) minDenominator: number,
+    @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED }) basis: Basis,
     @Ctx() { em, loaders, access }: Context,
   ): Promise<Dashboard> {
     checkPeriod({ year });
     const unit = await requireUnit(loaders.units, unitCode);
     await access.requireSubtree(unit);
     const children = await loaders.units.children.load(unit.id);
-    return dashboard(em, unit, children, year, { rankBy, minDenominator });
+    return dashboard(em, unit, children, year, { rankBy, minDenominator, basis });
   }
 
   @FieldResolver(() => Unit)

@@ -2,14 +2,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cells } from '../format/catalogue.js';
 import { valuesFromRow, type CellValues } from '../format/figures.js';
+import { basisColumn, type Basis } from '../reports/report-status.js';
 
 /** Per month of the year: each cell summed over the SELF monthly reports of the subtree. */
-export async function monthlySeries(em: EntityManager, unitId: number, year: number): Promise<Map<number, { values: CellValues; units: number }>> {
+export async function monthlySeries(em: EntityManager, unitId: number, year: number, basis: Basis): Promise<Map<number, { values: CellValues; units: number }>> {
   // grain: one row per month
   const rows = await em.execute<Record<string, unknown>[]>(
     `select r.month, count(*)::int as units, ${cells.map((c) => `sum(v.${c.sqlColumn}) as ${c.sqlColumn}`).join(', ')}
      from unit_closure c join report r on r.unit_id = c.descendant_id
-     join report_revision v on v.report_id = r.id and v.revision = r.current_revision
+     join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(basis)}
      where c.ancestor_id = ? and r.year = ? and r.month is not null and r.scope = 'SELF'
      group by r.month`,
     [unitId, year],
@@ -18,12 +19,12 @@ export async function monthlySeries(em: EntityManager, unitId: number, year: num
 }
 
 /** Warnings carried by the reports in force of the subtree for the year (monthly and annual), by identity. */
-export async function warningCounts(em: EntityManager, unitId: number, year: number): Promise<{ identity: string | null; count: number; reports: number }[]> {
+export async function warningCounts(em: EntityManager, unitId: number, year: number, basis: Basis): Promise<{ identity: string | null; count: number; reports: number }[]> {
   // grain: one row per warning identity, plus a rollup row (identity null) with the totals
   return em.execute(
     `select w.identity, count(*)::int as count, count(distinct v.id)::int as reports
      from unit_closure c join report r on r.unit_id = c.descendant_id
-     join report_revision v on v.report_id = r.id and v.revision = r.current_revision
+     join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(basis)}
      cross join lateral jsonb_array_elements(v.warnings) as e(item)
      cross join lateral (select e.item->>'identity' as identity) as w
      where c.ancestor_id = ? and r.year = ?

@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Completeness } from '../completeness/completeness.types.js';
 import { Period } from '../reports/period.js';
+import { Basis } from '../reports/report-status.js';
 import { FiguresWithRates } from '../rollups/rollup.types.js';
 import { Rate } from '../rollups/rates.graphql.js';
 import { RankingMetric } from '../rankings/metrics.js';
@@ -89,6 +90,9 @@ export class WarningSummary {
 export class Dashboard {
   @Field(() => Int)
   year!: number;
+
+  @Field(() => Basis, { description: 'Which figures were counted.' })
+  basis!: Basis;
 
   @Field(() => FigureSummary)
   current!: FigureSummary;

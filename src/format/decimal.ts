@@ -27,3 +27,20 @@ export function decimalScale(normalised: string): number {
 export function isNegativeDecimal(normalised: string): boolean {
   return normalised.startsWith('-');
 }
+
+/** An amount as a whole number of 1/10000 (元 for 万元 amounts), for exact arithmetic; more decimals are cut. */
+export function toScaled(text: string): bigint {
+  const normalised = normaliseDecimal(text) ?? '0';
+  const negative = normalised.startsWith('-');
+  const [int, frac = ''] = normalised.replace('-', '').split('.');
+  const scaled = BigInt(int) * 10n ** BigInt(AMOUNT_SCALE) + BigInt((frac + '0'.repeat(AMOUNT_SCALE)).slice(0, AMOUNT_SCALE));
+  return negative ? -scaled : scaled;
+}
+
+export function fromScaled(value: bigint): string {
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const unit = 10n ** BigInt(AMOUNT_SCALE);
+  const frac = String(abs % unit).padStart(AMOUNT_SCALE, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${abs / unit}${frac ? `.${frac}` : ''}`;
+}

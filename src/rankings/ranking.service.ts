@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, ErrorCode } from '../graphql/errors.js';
 import { checkPeriod, makePeriod, type Period } from '../reports/period.js';
 import { monthsOf } from '../rollups/aggregate.sql.js';
+import { Basis } from '../reports/report-status.js';
 import type { Unit } from '../units/unit.entity.js';
 import { metricByName } from './metrics.js';
 import { rankUnits } from './ranking.sql.js';
@@ -26,7 +27,8 @@ export async function ranking(em: EntityManager, parent: Unit, input: RankingInp
     ? { sql: `select c.descendant_id as group_id from unit_closure c join unit u on u.id = c.descendant_id where c.ancestor_id = ? and c.depth > 0 and u.kind in (?)`, params: [parent.id, kinds] }
     : { sql: `select id as group_id from unit where parent_id = ?`, params: [parent.id] };
   const descending = (input.order ?? SortOrder.DESC) === SortOrder.DESC;
-  const run = (p: Period) => rankUnits(em, { groups, metric, year: p.year, ...monthsOf(p), descending, minDenominator });
+  const basis = input.basis ?? Basis.SUBMITTED;
+  const run = (p: Period) => rankUnits(em, { groups, metric, year: p.year, ...monthsOf(p), descending, minDenominator, basis });
   const previous = previousPeriod(period);
   const [now, before] = [await run(period), await run(previous)];
   const beforeByUnit = new Map(before.map((r) => [r.unitId, r]));
@@ -53,6 +55,7 @@ export async function ranking(em: EntityManager, parent: Unit, input: RankingInp
     previousPeriod: previous,
     order: descending ? SortOrder.DESC : SortOrder.ASC,
     minDenominator,
+    basis,
     entries,
     parentId: parent.id,
     kinds,

@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cellsOf } from '../format/expressions.js';
 import { ReportScope } from '../reports/report-scope.js';
+import type { Basis } from '../reports/report-status.js';
 import { aggregateSql, type AggregateQuery } from '../rollups/aggregate.sql.js';
 import type { MetricDefinition } from './metrics.js';
 
@@ -17,6 +18,7 @@ export interface RankingQuery {
   useAnnual: boolean;
   descending: boolean;
   minDenominator: number;
+  basis: Basis;
 }
 
 export interface RankedRow {

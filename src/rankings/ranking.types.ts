@@ -1,5 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Period, PeriodInput } from '../reports/period.js';
+import { Basis } from '../reports/report-status.js';
 import { UnitKind } from '../units/unit-kind.js';
 import { RankingMetric } from './metrics.js';
 
@@ -42,6 +43,9 @@ export class RankingInput {
 
   @Field(() => Int, { defaultValue: 1, description: 'A rate whose denominator is smaller is listed unranked, with the reason.' })
   minDenominator!: number;
+
+  @Field(() => Basis, { defaultValue: Basis.SUBMITTED, description: 'Latest submitted figures, or only approved ones.' })
+  basis!: Basis;
 }
 
 @ObjectType({ description: 'One unit of a ranking; each unit’s figure is the rollup of its whole subtree.' })
@@ -92,6 +96,9 @@ export class Ranking {
 
   @Field(() => Int)
   minDenominator!: number;
+
+  @Field(() => Basis)
+  basis!: Basis;
 
   @Field(() => [RankingEntry])
   entries!: RankingEntry[];

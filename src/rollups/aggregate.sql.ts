@@ -5,12 +5,14 @@
  *   first month, a closing balance (`carriedForward`, `pending`, `inForce`) its last month;
  * - for a whole year, a unit's annual report, where it has one, stands for its months;
  * - then the per-unit figures are summed over the members of each group (a unit's whole subtree, or the unit alone).
- * Only reports of the asked scope count: a SELF rollup never adds an AGGREGATE report to the reports of its parts.
+ * Only reports of the asked scope count: a SELF rollup never adds an AGGREGATE report to the reports of its parts;
+ * and only the revision of each report that the basis names (latest submitted, or latest approved).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cells as allCells, type Cell } from '../format/catalogue.js';
 import { valuesFromRow, type CellValues } from '../format/figures.js';
 import type { ReportScope } from '../reports/report-scope.js';
+import { basisColumn, type Basis } from '../reports/report-status.js';
 
 export interface AggregateQuery {
   /** SQL whose rows are the units to aggregate for, in a column `group_id`; `?` placeholders take `params`. */
@@ -23,6 +25,8 @@ export interface AggregateQuery {
   /** A whole year: a unit's annual report, where it has one, is its figure for the year. */
   useAnnual: boolean;
   scope: ReportScope;
+  /** SUBMITTED: each report's latest submitted figures; APPROVED: its latest approved ones. Drafts never count. */
+  basis: Basis;
   /** The cells to aggregate; all of them unless a caller needs only a few (rankings). */
   cells?: Cell[];
 }
@@ -50,7 +54,7 @@ export function aggregateSql(q: AggregateQuery): { sql: string; params: unknown[
     q.members === 'subtree'
       ? `select g.group_id, c.descendant_id as unit_id from groups g join unit_closure c on c.ancestor_id = g.group_id`
       : `select g.group_id, g.group_id as unit_id from groups g`;
-  const current = `from report r join report_revision v on v.report_id = r.id and v.revision = r.current_revision`;
+  const current = `from report r join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(q.basis)}`;
   const annual = q.useAnnual
     ? `, annual as (
         select r.unit_id, ${cells.map((c) => `v.${c.sqlColumn}`).join(', ')} ${current}

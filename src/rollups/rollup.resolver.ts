@@ -3,6 +3,7 @@ import { completenessSummary } from '../completeness/completeness.service.js';
 import { Completeness, ReportKind } from '../completeness/completeness.types.js';
 import type { Context } from '../graphql/context.js';
 import { checkPeriod, PeriodInput } from '../reports/period.js';
+import { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { requireUnit } from '../units/unit.service.js';
 import { rollup } from './rollup.service.js';
@@ -11,11 +12,16 @@ import { Rollup } from './rollup.types.js';
 @Resolver(() => Rollup)
 export class RollupResolver {
   @Query(() => Rollup, { description: 'The national tables summed over a unit and everything below it, for a month, a quarter or a year.' })
-  async rollup(@Arg('unitCode') unitCode: string, @Arg('period', () => PeriodInput) periodInput: PeriodInput, @Ctx() { em, loaders, access }: Context): Promise<Rollup> {
+  async rollup(
+    @Arg('unitCode') unitCode: string,
+    @Arg('period', () => PeriodInput) periodInput: PeriodInput,
+    @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED, description: 'Latest submitted figures, or only approved ones.' }) basis: Basis,
+    @Ctx() { em, loaders, access }: Context,
+  ): Promise<Rollup> {
     const period = checkPeriod(periodInput);
     const unit = await requireUnit(loaders.units, unitCode);
     await access.requireSubtree(unit);
-    return rollup(em, unit, period);
+    return rollup(em, unit, period, basis);
   }
 
   @FieldResolver(() => Unit)

@@ -4,15 +4,17 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cells } from '../format/catalogue.js';
+import { fromScaled, toScaled } from '../format/decimal.js';
 import { emptyValues, type CellValues } from '../format/figures.js';
 import type { Period } from '../reports/period.js';
 import { ReportScope } from '../reports/report-scope.js';
+import type { Basis } from '../reports/report-status.js';
 import type { Unit } from '../units/unit.entity.js';
 import { aggregate, monthsOf } from './aggregate.sql.js';
 import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
-export async function rollup(em: EntityManager, unit: Unit, period: Period): Promise<Rollup> {
-  const time = { year: period.year, ...monthsOf(period) };
+export async function rollup(em: EntityManager, unit: Unit, period: Period, basis: Basis): Promise<Rollup> {
+  const time = { year: period.year, ...monthsOf(period), basis };
   const groups = { sql: 'select ?::int as group_id', params: [unit.id] };
   const computed = (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
   const published = (await aggregate(em, { groups, members: 'self', scope: ReportScope.AGGREGATE, ...time })).get(unit.id);
@@ -28,6 +30,7 @@ export async function rollup(em: EntityManager, unit: Unit, period: Period): Pro
   return Object.assign(new Rollup(), {
     unitId: unit.id,
     period,
+    basis,
     values,
     sources: Object.assign(new RollupSources(), {
       unitsInSubtree: counts.units,
@@ -44,13 +47,14 @@ export async function rollup(em: EntityManager, unit: Unit, period: Period): Pro
 function comparison(published: CellValues, computed: CellValues): PublishedComparison {
   const differences = cells
     .map((c) => {
-      const p = Number(published[c.path]);
-      const s = Number(computed[c.path]);
-      // Amounts are compared to the 元 (4 decimal places of 万元), the finest a fee is kept to.
-      const diff = c.kind === 'amount' ? Math.round((p - s) * 10_000) / 10_000 : p - s;
-      return diff === 0
+      // Amounts are compared exactly, to the 元 (4 decimal places of 万元), never through a float.
+      const diff =
+        c.kind === 'amount'
+          ? fromScaled(toScaled(String(published[c.path])) - toScaled(String(computed[c.path])))
+          : String(Number(published[c.path]) - Number(computed[c.path]));
+      return diff === '0'
         ? null
-        : Object.assign(new CellDifference(), { path: c.path, label: c.labelZh, published: String(published[c.path]), computed: String(computed[c.path]), difference: String(diff) });
+        : Object.assign(new CellDifference(), { path: c.path, label: c.labelZh, published: String(published[c.path]), computed: String(computed[c.path]), difference: diff });
     })
     .filter((d): d is CellDifference => d !== null);
   return Object.assign(new PublishedComparison(), { values: published, differences, matches: differences.length === 0 });

@@ -3,6 +3,7 @@ import { buildFigures, type CellValues, type Nested } from '../format/figures.js
 import { computeRates, type RateValue } from '../format/rates.js';
 import { Figures } from '../reports/figures.graphql.js';
 import { Period } from '../reports/period.js';
+import { Basis } from '../reports/report-status.js';
 import { Rates } from './rates.graphql.js';
 
 @ObjectType({ description: 'Where the figures of a rollup came from.' })
@@ -73,6 +74,9 @@ export class PublishedComparison extends FiguresWithRates {
 export class Rollup extends FiguresWithRates {
   @Field(() => Period)
   period!: Period;
+
+  @Field(() => Basis, { description: 'Which figures were counted: latest submitted, or approved only.' })
+  basis!: Basis;
 
   @Field(() => RollupSources)
   sources!: RollupSources;
