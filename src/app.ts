@@ -105,7 +105,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     const response = await countingStatements(count, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest,
-        context: async () => Object.assign(createContext(orm, logger, requestId, viewer), { statementCount: count }),
+        context: async () => Object.assign(createContext(orm, logger, requestId, viewer, config.rollupMode), { statementCount: count }),
       }),
     );
     res.statusCode = response.status ?? 200;

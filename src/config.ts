@@ -24,6 +24,8 @@ export interface Config {
   logLevel: string;
   graphql: GraphqlLimits;
   auth: AuthConfig;
+  /** How rollups are read: from the pre-aggregated table (default) or summed per request (for comparison). */
+  rollupMode: 'preaggregated' | 'onthefly';
 }
 
 export interface GraphqlLimits {
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ide: flag(env.GRAPHQL_IDE, environment !== 'production'),
       exposeErrorDetails: environment !== 'production',
     }),
+    rollupMode: env.ROLLUP_MODE === 'onthefly' ? 'onthefly' : 'preaggregated',
     auth: Object.freeze({
       secret: env.AUTH_SECRET || null,
       secretFile: path.resolve(projectRoot, env.AUTH_SECRET_FILE || '.data/auth-secret'),

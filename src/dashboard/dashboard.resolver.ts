@@ -17,13 +17,13 @@ export class DashboardResolver {
     @Arg('rankBy', () => RankingMetric, { defaultValue: 'DISCLOSURE_RATE', description: 'Orders children, top and bottom.' }) rankBy: string,
     @Arg('minDenominator', () => Int, { defaultValue: 1, description: 'A rate with a smaller denominator is left out of top and bottom.' }) minDenominator: number,
     @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED }) basis: Basis,
-    @Ctx() { em, loaders, access }: Context,
+    @Ctx() { em, loaders, access, rollupMode }: Context,
   ): Promise<Dashboard> {
     checkPeriod({ year });
     const unit = await requireUnit(loaders.units, unitCode);
     await access.requireSubtree(unit);
     const children = await loaders.units.children.load(unit.id);
-    return dashboard(em, unit, children, year, { rankBy, minDenominator, basis });
+    return dashboard(em, unit, children, year, { rankBy, minDenominator, basis, mode: rollupMode });
   }
 
   @FieldResolver(() => Unit)

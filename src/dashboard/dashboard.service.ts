@@ -12,7 +12,7 @@ import { computeRate, rateDefinitions } from '../format/rates.js';
 import { makePeriod } from '../reports/period.js';
 import { ReportScope } from '../reports/report-scope.js';
 import type { Basis } from '../reports/report-status.js';
-import { aggregate } from '../rollups/aggregate.sql.js';
+import { aggregate, type RollupMode } from '../rollups/aggregate.sql.js';
 import { metricByName, metricValue } from '../rankings/metrics.js';
 import type { Unit } from '../units/unit.entity.js';
 import { monthlySeries, warningCounts } from './dashboard.sql.js';
@@ -29,14 +29,15 @@ export interface DashboardOptions {
   rankBy: string;
   minDenominator: number;
   basis: Basis;
+  mode: RollupMode;
 }
 
 export async function dashboard(em: EntityManager, unit: Unit, childUnits: Unit[], year: number, options: DashboardOptions): Promise<Dashboard> {
-  const wholeYear = (y: number) => ({ year: y, firstMonth: 1, lastMonth: 12, useAnnual: true, scope: ReportScope.SELF, basis: options.basis });
+  const wholeYear = (y: number) => ({ year: y, firstMonth: 1, lastMonth: 12, useAnnual: true, scope: ReportScope.SELF, basis: options.basis, mode: options.mode });
   const self = { sql: 'select ?::int as group_id', params: [unit.id] };
   const current = (await aggregate(em, { groups: self, members: 'subtree', ...wholeYear(year) })).get(unit.id)?.values ?? emptyValues();
   const previous = (await aggregate(em, { groups: self, members: 'subtree', ...wholeYear(year - 1) })).get(unit.id)?.values ?? emptyValues();
-  const months = await monthlySeries(em, unit.id, year, options.basis);
+  const months = await monthlySeries(em, unit.id, year, options.basis, options.mode);
   const children = await aggregate(em, { groups: { sql: 'select id as group_id from unit where parent_id = ?', params: [unit.id] }, members: 'subtree', ...wholeYear(year) });
   const completeness = await completenessSummary(em, unit.id, makePeriod(year, null, null), ReportKind.MONTHLY);
   const warnings = await warningCounts(em, unit.id, year, options.basis);

@@ -3,11 +3,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { cells } from '../format/catalogue.js';
 import { valuesFromRow, type CellValues } from '../format/figures.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
+import type { RollupMode } from '../rollups/aggregate.sql.js';
 
 /** Per month of the year: each cell summed over the SELF monthly reports of the subtree. */
-export async function monthlySeries(em: EntityManager, unitId: number, year: number, basis: Basis): Promise<Map<number, { values: CellValues; units: number }>> {
-  // grain: one row per month
-  const rows = await em.execute<Record<string, unknown>[]>(
+export async function monthlySeries(em: EntityManager, unitId: number, year: number, basis: Basis, mode: RollupMode): Promise<Map<number, { values: CellValues; units: number }>> {
+  // grain: one row per month; pre-aggregated, the twelve month rows of the unit
+  const rows = mode === 'preaggregated' ? await em.execute<Record<string, unknown>[]>(
+    `select period as month, unit_count as units, ${cells.map((c) => c.sqlColumn).join(', ')}
+     from rollup where unit_id = ? and basis = ? and year = ? and period between 1 and 12 and unit_count > 0`,
+    [unitId, basis, year],
+  ) : await em.execute<Record<string, unknown>[]>(
     `select r.month, count(*)::int as units, ${cells.map((c) => `sum(v.${c.sqlColumn}) as ${c.sqlColumn}`).join(', ')}
      from unit_closure c join report r on r.unit_id = c.descendant_id
      join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(basis)}

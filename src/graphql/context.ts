@@ -5,6 +5,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Access, type Viewer } from '../auth/access.js';
 import type { Logger } from '../logger.js';
+import type { RollupMode } from '../rollups/aggregate.sql.js';
 import { createReportLoaders, type ReportLoaders } from '../reports/report.loaders.js';
 import { createUnitLoaders, type UnitLoaders } from '../units/unit.loaders.js';
 
@@ -13,10 +14,11 @@ export interface Context {
   em: EntityManager;
   logger: Logger;
   access: Access;
+  rollupMode: RollupMode;
   loaders: { units: UnitLoaders; reports: ReportLoaders };
 }
 
-export function createContext(orm: MikroORM, logger: Logger, requestId: string, viewer: Viewer): Context {
+export function createContext(orm: MikroORM, logger: Logger, requestId: string, viewer: Viewer, rollupMode: RollupMode = 'preaggregated'): Context {
   const em = orm.em.fork();
   const units = createUnitLoaders(em);
   return {
@@ -24,6 +26,7 @@ export function createContext(orm: MikroORM, logger: Logger, requestId: string, 
     em,
     logger: logger.child({ requestId, viewer: `${viewer.unitCode}/${viewer.role}` }),
     access: new Access(viewer, units),
+    rollupMode,
     loaders: { units, reports: createReportLoaders(em) },
   };
 }

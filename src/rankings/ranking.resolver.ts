@@ -15,11 +15,11 @@ async function labels(ctx: Context, r: Ranking): Promise<{ parent: UnitLabel; un
 @Resolver(() => Ranking)
 export class RankingResolver {
   @Query(() => Ranking, { description: 'Ranks the units under a unit by a count or a rate, each by its whole subtree’s figures.' })
-  async ranking(@Arg('input', () => RankingInput) input: RankingInput, @Ctx() { em, loaders, access }: Context): Promise<Ranking> {
+  async ranking(@Arg('input', () => RankingInput) input: RankingInput, @Ctx() { em, loaders, access, rollupMode }: Context): Promise<Ranking> {
     const parent = await requireUnit(loaders.units, input.parentCode);
     // Every unit a ranking lists lies in the parent's subtree: reading that subtree covers them all.
     await access.requireSubtree(parent);
-    return ranking(em, parent, input);
+    return ranking(em, parent, input, rollupMode);
   }
 
   @FieldResolver(() => Unit)

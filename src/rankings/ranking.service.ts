@@ -4,7 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, ErrorCode } from '../graphql/errors.js';
 import { checkPeriod, makePeriod, type Period } from '../reports/period.js';
-import { monthsOf } from '../rollups/aggregate.sql.js';
+import { monthsOf, type RollupMode } from '../rollups/aggregate.sql.js';
 import { Basis } from '../reports/report-status.js';
 import type { Unit } from '../units/unit.entity.js';
 import { metricByName } from './metrics.js';
@@ -17,7 +17,7 @@ export function previousPeriod(p: Period): Period {
   return makePeriod(p.year - 1, null, null);
 }
 
-export async function ranking(em: EntityManager, parent: Unit, input: RankingInput): Promise<Ranking> {
+export async function ranking(em: EntityManager, parent: Unit, input: RankingInput, mode: RollupMode): Promise<Ranking> {
   const metric = metricByName.get(input.metric)!;
   const period = checkPeriod(input.period);
   const minDenominator = input.minDenominator ?? 1;
@@ -28,7 +28,7 @@ export async function ranking(em: EntityManager, parent: Unit, input: RankingInp
     : { sql: `select id as group_id from unit where parent_id = ?`, params: [parent.id] };
   const descending = (input.order ?? SortOrder.DESC) === SortOrder.DESC;
   const basis = input.basis ?? Basis.SUBMITTED;
-  const run = (p: Period) => rankUnits(em, { groups, metric, year: p.year, ...monthsOf(p), descending, minDenominator, basis });
+  const run = (p: Period) => rankUnits(em, { groups, metric, year: p.year, ...monthsOf(p), descending, minDenominator, basis, mode });
   const previous = previousPeriod(period);
   const [now, before] = [await run(period), await run(previous)];
   const beforeByUnit = new Map(before.map((r) => [r.unitId, r]));

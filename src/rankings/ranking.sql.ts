@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { cellsOf } from '../format/expressions.js';
 import { ReportScope } from '../reports/report-scope.js';
 import type { Basis } from '../reports/report-status.js';
-import { aggregateSql, type AggregateQuery } from '../rollups/aggregate.sql.js';
+import { aggregateSql, type AggregateQuery, type RollupMode } from '../rollups/aggregate.sql.js';
 import type { MetricDefinition } from './metrics.js';
 
 export interface RankingQuery {
@@ -19,6 +19,7 @@ export interface RankingQuery {
   descending: boolean;
   minDenominator: number;
   basis: Basis;
+  mode: RollupMode;
 }
 
 export interface RankedRow {

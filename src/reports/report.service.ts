@@ -27,7 +27,8 @@ import {
   type StoredRevision,
 } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
-import { ReportStatus } from './report-status.js';
+import { Basis, ReportStatus } from './report-status.js';
+import { lockUnitYear, maintainRollups } from '../rollups/preaggregate.js';
 import { ReportView, type SubmitReportInput } from './report.types.js';
 
 export interface Actor {
@@ -81,7 +82,10 @@ export async function storeRevision(
 ): Promise<{ revision: StoredRevision; replacedRevision: number | null }> {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
   const hash = requestHash(key, values, options.draft);
+  const self = key.scope === ReportScope.SELF;
   return em.transactional(async (tx) => {
+    // The unit-year lock first, then the report: every writer takes its locks in this order.
+    if (self) await lockUnitYear(tx, key.unitId, key.year);
     const report = await lockReport(tx, key);
     if (options.idempotencyKey) {
       const [seen] = await tx.execute<{ report_id: number; revision: number; request_hash: string }[]>(
@@ -113,9 +117,14 @@ export async function storeRevision(
     const warnings = continuityWarnings(values, previous?.values ?? null, makePeriod(previousKey.year, null, previousKey.month).label);
     const revision = report.currentRevision + 1;
     const status = options.draft ? ReportStatus.DRAFT : ReportStatus.SUBMITTED;
-    const submittedAt = await insertRevision(tx, report.id, { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor });
     const state = { ...report, status, currentRevision: revision, submittedRevision: options.draft ? report.submittedRevision : revision, statusReason: null };
-    await updateState(tx, state);
+    const write = async () => {
+      const at = await insertRevision(tx, report.id, { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor });
+      await updateState(tx, state);
+      return at;
+    };
+    // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
+    const submittedAt = self && !options.draft ? await maintainRollups(tx, key.unitId, key.year, Basis.SUBMITTED, write) : await write();
     await insertEvent(tx, report.id, {
       action: options.draft ? 'SAVE_DRAFT' : 'SUBMIT',
       fromStatus: report.status,

@@ -11,7 +11,8 @@ import { checkReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
 import { findRevision, insertEvent, lockReport, updateState, type ReportState } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
-import { ReportStatus } from './report-status.js';
+import { Basis, ReportStatus } from './report-status.js';
+import { lockUnitYear, maintainRollups } from '../rollups/preaggregate.js';
 import { toReportView } from './report.service.js';
 import type { ReportView, ReviewReportInput } from './report.types.js';
 
@@ -34,7 +35,9 @@ export async function review(
   if (action !== 'APPROVE' && !reason) throw new AppError(ErrorCode.BAD_USER_INPUT, `a reason is required to ${action.toLowerCase()} a report`);
   const key = { unitId: unit.id, year: period.year, month: period.month, scope: input.scope ?? ReportScope.SELF };
 
+  const self = key.scope === ReportScope.SELF;
   const updated = await em.transactional(async (tx) => {
+    if (self) await lockUnitYear(tx, key.unitId, key.year);
     const report = await lockReport(tx, key);
     if (report.status === null) throw notFound('report', { unitCode: input.unitCode, period: { year: period.year, month: period.month } });
     if (report.status !== FROM[action]) {
@@ -54,7 +57,9 @@ export async function review(
       approvedRevision: action === 'APPROVE' ? report.submittedRevision : report.approvedRevision,
       statusReason: reason,
     };
-    await updateState(tx, state);
+    // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
+    if (self && action === 'APPROVE') await maintainRollups(tx, key.unitId, key.year, Basis.APPROVED, () => updateState(tx, state));
+    else await updateState(tx, state);
     const acted = action === 'APPROVE' ? report.submittedRevision! : report.currentRevision;
     await insertEvent(tx, report.id, {
       action,

@@ -29,7 +29,14 @@ export interface AggregateQuery {
   basis: Basis;
   /** The cells to aggregate; all of them unless a caller needs only a few (rankings). */
   cells?: Cell[];
+  /**
+   * `preaggregated` reads SELF subtree sums from the `rollup` table kept by the write path (one row per group);
+   * `onthefly` sums the base reports per request. Both give the same figures; the benchmark compares them.
+   */
+  mode?: RollupMode;
 }
+
+export type RollupMode = 'preaggregated' | 'onthefly';
 
 export interface AggregateRow {
   groupId: number;
@@ -49,6 +56,7 @@ function overTime(cell: Cell): string {
 }
 
 export function aggregateSql(q: AggregateQuery): { sql: string; params: unknown[] } {
+  if ((q.mode ?? 'preaggregated') === 'preaggregated' && q.members === 'subtree' && q.scope === 'SELF') return preaggregatedSql(q);
   const cells = q.cells ?? allCells;
   const members =
     q.members === 'subtree'
@@ -80,6 +88,25 @@ export function aggregateSql(q: AggregateQuery): { sql: string; params: unknown[
     group by m.group_id`;
   const params = [...q.groups.params, ...(q.useAnnual ? [q.year, q.scope] : []), q.year, q.firstMonth, q.lastMonth, q.scope];
   return { sql, params };
+}
+
+/** The same rows from the `rollup` table: one row per group, read by primary key. */
+function preaggregatedSql(q: AggregateQuery): { sql: string; params: unknown[] } {
+  const cells = q.cells ?? allCells;
+  const sql = `
+    with groups as (${q.groups.sql})
+    -- grain: one row per group (the pre-aggregated sums of its subtree)
+    select g.group_id, r.annual_units, r.unit_count - r.annual_units as monthly_units, r.unit_months as months,
+      ${cells.map((c) => `r.${c.sqlColumn}`).join(', ')}
+    from groups g join rollup r on r.unit_id = g.group_id and r.basis = ? and r.year = ? and r.period = ?
+    where r.unit_count > 0`;
+  return { sql, params: [...q.groups.params, q.basis, q.year, periodKeyOf(q)] };
+}
+
+function periodKeyOf(q: { firstMonth: number; lastMonth: number; useAnnual: boolean }): number {
+  if (q.useAnnual) return 0;
+  if (q.firstMonth === q.lastMonth) return q.firstMonth;
+  return 100 + (q.lastMonth / 3);
 }
 
 export async function aggregate(em: EntityManager, q: AggregateQuery): Promise<Map<number, AggregateRow>> {

@@ -16,12 +16,12 @@ export class RollupResolver {
     @Arg('unitCode') unitCode: string,
     @Arg('period', () => PeriodInput) periodInput: PeriodInput,
     @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED, description: 'Latest submitted figures, or only approved ones.' }) basis: Basis,
-    @Ctx() { em, loaders, access }: Context,
+    @Ctx() { em, loaders, access, rollupMode }: Context,
   ): Promise<Rollup> {
     const period = checkPeriod(periodInput);
     const unit = await requireUnit(loaders.units, unitCode);
     await access.requireSubtree(unit);
-    return rollup(em, unit, period, basis);
+    return rollup(em, unit, period, basis, rollupMode);
   }
 
   @FieldResolver(() => Unit)

@@ -8,20 +8,21 @@ import { fromScaled, toScaled } from '../format/decimal.js';
 import { emptyValues, type CellValues } from '../format/figures.js';
 import type { Period } from '../reports/period.js';
 import { ReportScope } from '../reports/report-scope.js';
-import type { Basis } from '../reports/report-status.js';
+import { basisColumn, type Basis } from '../reports/report-status.js';
 import type { Unit } from '../units/unit.entity.js';
-import { aggregate, monthsOf } from './aggregate.sql.js';
+import { aggregate, monthsOf, type RollupMode } from './aggregate.sql.js';
 import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
-export async function rollup(em: EntityManager, unit: Unit, period: Period, basis: Basis): Promise<Rollup> {
-  const time = { year: period.year, ...monthsOf(period), basis };
+export async function rollup(em: EntityManager, unit: Unit, period: Period, basis: Basis, mode: RollupMode): Promise<Rollup> {
+  const time = { year: period.year, ...monthsOf(period), basis, mode };
   const groups = { sql: 'select ?::int as group_id', params: [unit.id] };
   const computed = (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
   const published = (await aggregate(em, { groups, members: 'self', scope: ReportScope.AGGREGATE, ...time })).get(unit.id);
+  // Bounded by the AGGREGATE reports of the period (a few per government), not by the size of the subtree.
   const [counts] = await em.execute<{ units: number; aggregates: number }[]>(
-    `select (select count(*)::int from unit_closure where ancestor_id = ?) as units,
-       (select count(*)::int from report r join unit_closure c on c.descendant_id = r.unit_id
-        where c.ancestor_id = ? and c.depth > 0 and r.scope = 'AGGREGATE' and r.year = ?
+    `select (select subtree_size from unit where id = ?) as units,
+       (select count(*)::int from report r join unit_closure c on c.descendant_id = r.unit_id and c.ancestor_id = ? and c.depth > 0
+        where r.scope = 'AGGREGATE' and r.year = ? and r.${basisColumn(basis)} is not null
           and (r.month between ? and ? ${time.useAnnual ? 'or r.month is null' : ''})) as aggregates`,
     [unit.id, unit.id, period.year, time.firstMonth, time.lastMonth],
   );

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHub, type Hub } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { verifyRollups } from '../../src/rollups/verify.js';
+import { createUnits, sampleFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { testLogger } from '../support/test-database.js';
+import { dataOf, startTestHub, TEST_AUTH_SECRET, type TestHub } from '../support/test-hub.js';
+
+/** The hub under test reads pre-aggregated rollups; a second hub on the same database sums base rows per request. */
+let hub: TestHub;
+let onTheFly: Hub;
+let onTheFlyUrl: string;
+beforeAll(async () => {
+  hub = await startTestHub();
+  onTheFly = await createHub(loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, ROLLUP_MODE: 'onthefly' }), hub.db.orm, testLogger);
+  onTheFlyUrl = `http://127.0.0.1:${await onTheFly.listen(0, '127.0.0.1')}/graphql`;
+  await createUnits(hub, smallTree);
+});
+afterAll(async () => {
+  await onTheFly.close();
+  await hub.close();
+});
+
+/** Balanced figures that differ by a seed, with balances that change from month to month. */
+function figures(seed: number) {
+  const f = sampleFigures();
+  f.applications.newReceived.naturalPerson += seed;
+  f.applications.granted.naturalPerson += seed;
+  f.applications.carriedOver = { naturalPerson: 3 + (seed % 4) };
+  f.applications.carriedForward = { naturalPerson: 2 + (seed % 4) };
+  f.proactive.normativeDocuments.inForce = 30 + seed;
+  f.proactive.administrativeFees = `${seed}.${seed}01`;
+  f.reviewLitigation.adminReview.pending = seed % 3;
+  return f;
+}
+
+const submit = (unitCode: string, year: number, month: number | null, seed: number, scope = 'SELF') =>
+  hub.gql(SUBMIT, { input: { unitCode, year, month, scope, figures: figures(seed) } });
+
+const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCode: $u, period: $p, basis: $b) {
+  sources { unitsInSubtree annualReportUnits monthlyReportUnits unitMonths unitsWithoutFigures aggregateReportsExcluded }
+  figures { proactive { normativeDocuments { issued repealed inForce } administrativeFees }
+    applications { newReceived { total naturalPerson } carriedOver { total naturalPerson } granted { total } resultsTotal { total } carriedForward { total naturalPerson } }
+    reviewLitigation { adminReview { upheld pending total } } }
+  rates { disclosureRate { numerator denominator } carryForwardRate { numerator denominator } } } }`;
+
+async function rollupBoth(u: string, p: Record<string, number>, b: string) {
+  const pre = dataOf(await hub.gql(ROLLUP, { u, p, b })).rollup;
+  const token = await hub.tokenFor('*', 'ADMIN');
+  const res = await fetch(onTheFlyUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: ROLLUP, variables: { u, p, b } }) });
+  return { pre, fly: dataOf((await res.json()) as never).rollup };
+}
+
+describe('pre-aggregated and on-the-fly rollups', () => {
+  it('agree cell by cell after submissions, re-submissions, annual reports, drafts, approvals and concurrent writes', async () => {
+    // Months with gaps, re-submissions that change balances, an annual report, an AGGREGATE report (never summed).
+    for (const [unit, month, seed] of [['441802001', 1, 1], ['441802001', 2, 2], ['441802001', 5, 3], ['441802100', 2, 4], ['441803102', 3, 5], ['441803104', 12, 6]] as const) {
+      dataOf(await submit(unit, 2025, month, seed));
+    }
+    dataOf(await submit('441802001', 2025, 2, 9)); // re-submission
+    dataOf(await submit('441803104', 2025, null, 7)); // annual report stands for its months
+    dataOf(await submit('441803', 2025, null, 8, 'AGGREGATE'));
+    dataOf(await hub.gql(SUBMIT.replace('submitReport', 'saveDraft'), { input: { unitCode: '441803102', year: 2025, month: 4, figures: figures(10) } }));
+    // Concurrent submissions into one city: eight units, several months each, all at once.
+    const units = ['441800', '441802', '441803', '441802001', '441802100', '441803102', '441803104', 'D441802001'];
+    const writes = units.flatMap((u, i) => [6, 7, 8].map((m) => submit(u, 2025, m, i + m)));
+    (await Promise.all(writes)).forEach((r) => dataOf(r));
+    // Approvals by the reviewers above, so that the APPROVED basis has figures too.
+    const reviewer = await hub.tokenFor('441802', 'REVIEWER');
+    for (const [u, m] of [['441802001', 2], ['441802100', 2], ['441802001', 7]] as const) {
+      dataOf(await hub.gql(`mutation($i: ReviewReportInput!) { approveReport(input: $i) { status } }`, { i: { unitCode: u, year: 2025, month: m } }, reviewer));
+    }
+
+    const periods = [...Array.from({ length: 12 }, (_, i) => ({ year: 2025, month: i + 1 })), ...[1, 2, 3, 4].map((q) => ({ year: 2025, quarter: q })), { year: 2025 }];
+    let compared = 0;
+    for (const u of ['441800', '441802', '441803', '441802001', '441803104'])
+      for (const p of periods)
+        for (const b of ['SUBMITTED', 'APPROVED']) {
+          const { pre, fly } = await rollupBoth(u, p, b);
+          expect({ u, p, b, ...pre }).toEqual({ u, p, b, ...fly });
+          compared++;
+        }
+    expect(compared).toBe(5 * 17 * 2);
+    // Something was really summed: the city's year on the SUBMITTED basis has every unit's figures.
+    const { pre } = await rollupBoth('441800', { year: 2025 }, 'SUBMITTED');
+    expect(pre.sources.monthlyReportUnits + pre.sources.annualReportUnits).toBe(8);
+    expect(pre.sources.aggregateReportsExcluded).toBe(1);
+    expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
+  });
+
+  it('lets verify find a rollup row that no longer matches the base reports', async () => {
+    await hub.db.sql(`update rollup set a_granted__natural_person = a_granted__natural_person + 1 where unit_id = (select id from unit where code = '441800') and period = 0 and basis = 'SUBMITTED'`);
+    const result = await verifyRollups(hub.db.orm.em.fork());
+    expect(result.differences).toBe(1);
+    expect(result.examples[0]).toMatchObject({ basis: 'SUBMITTED', year: 2025, period: 0 });
+    await hub.db.sql(`update rollup set a_granted__natural_person = a_granted__natural_person - 1 where unit_id = (select id from unit where code = '441800') and period = 0 and basis = 'SUBMITTED'`);
+    expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
+  });
+});
