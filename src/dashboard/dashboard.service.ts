@@ -44,8 +44,10 @@ export async function dashboard(em: EntityManager, unit: Unit, childUnits: Unit[
 
   const metric = metricByName.get(options.rankBy)!;
   const breakdown = childUnits.map(({ id }) => {
-    const values = children.get(id)?.values ?? emptyValues();
-    return Object.assign(new ChildBreakdown(), { unitId: id, values, metricValue: metricValue(metric, values, options.minDenominator) });
+    const figures = children.get(id);
+    // A child that reported nothing has no value (not 0), and so no place in top or bottom.
+    const values = figures?.values ?? emptyValues();
+    return Object.assign(new ChildBreakdown(), { unitId: id, values, metricValue: figures ? metricValue(metric, values, options.minDenominator) : null });
   });
   const ranked = breakdown.filter((c) => c.metricValue !== null).sort((a, b) => b.metricValue! - a.metricValue!);
   const totals = warnings.find((w) => w.identity === null);

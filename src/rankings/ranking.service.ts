@@ -44,7 +44,7 @@ export async function ranking(em: EntityManager, parent: Unit, input: RankingInp
       denominator: r.denominator === null ? null : Number(r.denominator),
       unrankedReason: reason,
       previousRank: prior?.rank ?? null,
-      previousValue: prior?.value == null ? null : Number(prior.value),
+      previousValue: prior?.hasFigures && prior.value !== null ? Number(prior.value) : null,
       rankChange: r.rank !== null && prior?.rank != null ? prior.rank - r.rank : null,
     });
   });

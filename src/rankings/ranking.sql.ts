@@ -38,7 +38,8 @@ export async function rankUnits(em: EntityManager, q: RankingQuery): Promise<Ran
   const inner = aggregateSql({ ...q, members: 'subtree', scope: ReportScope.SELF, cells: needed });
   const numerator = sumOf(q.metric.numerator);
   const denominator = q.metric.denominator ? sumOf(q.metric.denominator) : 'null::numeric';
-  const value = q.metric.kind === 'rate' ? `(${numerator})::numeric / nullif(${denominator}, 0)` : `(${numerator})::numeric`;
+  // A unit that reported nothing has no value at all (not 0): it is listed unranked as NO_FIGURES.
+  const value = `case when a.group_id is null then null else ${q.metric.kind === 'rate' ? `(${numerator})::numeric / nullif(${denominator}, 0)` : `(${numerator})::numeric`} end`;
   // A unit is rankable when it reported anything, and for a rate when its denominator reaches the minimum.
   const rankable = q.metric.kind === 'rate' ? `a.group_id is not null and (${denominator}) >= greatest(?::int, 1)` : 'a.group_id is not null';
   const sql = `

@@ -124,7 +124,7 @@ export async function storeRevision(
       return at;
     };
     // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
-    const submittedAt = self && !options.draft ? await maintainRollups(tx, key.unitId, key.year, Basis.SUBMITTED, write) : await write();
+    const submittedAt = self && !options.draft ? await maintainRollups(tx, key.unitId, key.year, key.month, Basis.SUBMITTED, write) : await write();
     await insertEvent(tx, report.id, {
       action: options.draft ? 'SAVE_DRAFT' : 'SUBMIT',
       fromStatus: report.status,

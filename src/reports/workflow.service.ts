@@ -58,7 +58,7 @@ export async function review(
       statusReason: reason,
     };
     // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
-    if (self && action === 'APPROVE') await maintainRollups(tx, key.unitId, key.year, Basis.APPROVED, () => updateState(tx, state));
+    if (self && action === 'APPROVE') await maintainRollups(tx, key.unitId, key.year, key.month, Basis.APPROVED, () => updateState(tx, state));
     else await updateState(tx, state);
     const acted = action === 'APPROVE' ? report.submittedRevision! : report.currentRevision;
     await insertEvent(tx, report.id, {

@@ -37,9 +37,11 @@ function overTime(cell: Cell): string {
  * Contributions of some units to every period of some years: one row per (unit, year, period) with figures.
  * `units` is SQL selecting `unit_id`s, `years` SQL selecting `year`s; their params come first, in that order.
  */
-export function contributionsSql(basis: Basis, units: string, years: string): string {
+export function contributionsSql(basis: Basis, units: string, years: string, only: number[] | null = null): string {
   const revision = `v.revision = r.${basisColumn(basis)}`;
-  const periods = PERIODS.map((p) => `(${p.key}, ${p.first}, ${p.last})`).join(', ');
+  const periods = PERIODS.filter((p) => !only || only.includes(p.key))
+    .map((p) => `(${p.key}, ${p.first}, ${p.last})`)
+    .join(', ');
   return `
     with annual as (
       select r.unit_id, r.year, ${cells.map((c) => `v.${c.sqlColumn}`).join(', ')}
@@ -67,8 +69,8 @@ interface Contribution {
   values: CellValues;
 }
 
-async function contributions(em: EntityManager, unitId: number, year: number, basis: Basis): Promise<Map<number, Contribution>> {
-  const rows = await em.execute<Record<string, unknown>[]>(contributionsSql(basis, '?', '?'), [unitId, year, unitId, year]);
+async function contributions(em: EntityManager, unitId: number, year: number, basis: Basis, periods: number[]): Promise<Map<number, Contribution>> {
+  const rows = await em.execute<Record<string, unknown>[]>(contributionsSql(basis, '?', '?', periods), [unitId, year, unitId, year]);
   return new Map(rows.map((r) => [r.period as number, { months: r.months as number, annual: r.annual as boolean, values: valuesFromRow(r) }]));
 }
 
@@ -77,22 +79,28 @@ export async function lockUnitYear(em: EntityManager, unitId: number, year: numb
   await em.execute('select pg_advisory_xact_lock(?, ?)', [unitId, year]);
 }
 
+/** The periods a report of a month (or, with null, an annual report) can change: its month, quarter and year. */
+export function periodsOf(month: number | null): number[] {
+  return month === null ? [0] : [month, 100 + Math.ceil(month / 3), 0];
+}
+
 /**
- * Runs `write` (which changes the unit's figures of the basis for the year) and adds the change of the unit's
- * contributions to the rollups of the unit and all its ancestors. Call inside a transaction.
+ * Runs `write` (which changes the unit's figures of the basis for one month, or its annual report) and adds the
+ * change of the unit's contributions to the rollups of the unit and all its ancestors. Call inside a transaction.
  */
-export async function maintainRollups<T>(em: EntityManager, unitId: number, year: number, basis: Basis, write: () => Promise<T>): Promise<T> {
+export async function maintainRollups<T>(em: EntityManager, unitId: number, year: number, month: number | null, basis: Basis, write: () => Promise<T>): Promise<T> {
   await lockUnitYear(em, unitId, year);
-  const before = await contributions(em, unitId, year, basis);
+  const periods = periodsOf(month);
+  const before = await contributions(em, unitId, year, basis, periods);
   const result = await write();
-  const after = await contributions(em, unitId, year, basis);
+  const after = await contributions(em, unitId, year, basis, periods);
   await applyDeltas(em, unitId, year, basis, before, after);
   return result;
 }
 
 async function applyDeltas(em: EntityManager, unitId: number, year: number, basis: Basis, before: Map<number, Contribution>, after: Map<number, Contribution>): Promise<void> {
   const deltas: unknown[][] = [];
-  for (const { key } of PERIODS) {
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
     const a = before.get(key);
     const b = after.get(key);
     if (!a && !b) continue;

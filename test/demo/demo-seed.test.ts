@@ -4,13 +4,14 @@ import { checkIdentities } from '../../src/format/identities.js';
 import { DEMO_YEARS, DemoSeeder } from '../../seeds/DemoSeeder.js';
 import { FigureSeries, profileFor } from '../../seeds/synthetic-figures.js';
 import { UnitKind } from '../../src/units/unit-kind.js';
+import { verifyRollups } from '../../src/rollups/verify.js';
 import { createTestDatabase, testLogger, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   await new DemoSeeder(testLogger).run(db.orm.em.fork());
-}, 120_000);
+}, 300_000);
 afterAll(() => db.drop());
 
 const count = async (sql: string, params: unknown[] = []) => Number((await db.sql<{ n: string }>(sql, params))[0].n);
@@ -46,6 +47,12 @@ describe('the demo city 清远市', () => {
     expect(await count(`select count(*) as n from report_revision where ${balance}`)).toBe(0);
     expect(await count(`select count(*) as n from report_revision where warnings <> '[]'::jsonb`)).toBe(0);
     expect(await count(`select count(*) as n from report_revision where a_new_received__natural_person > 0`)).toBeGreaterThan(100);
+  });
+
+  it('has its pre-aggregated rollups in step with the reports', async () => {
+    const result = await verifyRollups(db.orm.em.fork());
+    expect(result.rowsChecked).toBeGreaterThan(1000);
+    expect(result.differences).toBe(0);
   });
 
   it('holds the 2017 annual report of 太和镇 as published: no applications, reviews or lawsuits', async () => {
