@@ -3,6 +3,7 @@
  * Checks that need the hierarchy go through the request's `within` loader: one statement per batch of checks.
  */
 import { AppError, ErrorCode } from '../graphql/errors.js';
+import { normaliseUnitCode } from '../units/unit-code.js';
 import type { Unit } from '../units/unit.entity.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
 import { ALL_UNITS, Role } from './role.js';
@@ -31,7 +32,7 @@ export class Access {
 
   /** The viewer's own unit; a token naming a unit that does not exist authenticates nobody. */
   async unit(): Promise<Unit> {
-    this.unitPromise ??= this.loaders.byCode.load(this.viewer.unitCode);
+    this.unitPromise ??= this.loaders.byCode.load(normaliseUnitCode(this.viewer.unitCode));
     const unit = await this.unitPromise;
     if (!unit) throw unauthenticated();
     return unit;

@@ -23,7 +23,8 @@ const reported = {
 export function validationRules(limits: GraphqlLimits): ValidationRule[] {
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...reported }),
-    maxAliasesRule({ n: limits.maxAliases, ...reported }),
+    // Armor lets aliases of __typename through by default: they cost no resolver but still flood the response.
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...reported }),
     costLimitRule({ maxCost: limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, ...reported }),
   ] as ValidationRule[];
 }

@@ -54,6 +54,9 @@ export async function writeReport(
   options: Omit<WriteOptions, 'actor'>,
 ): Promise<{ report: ReportView; replacedRevision: number | null }> {
   const period = checkSubmittablePeriod({ year: input.year, month: input.month });
+  if (options.idempotencyKey && options.idempotencyKey.length > 200) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, 'an idempotency key has at most 200 characters', { length: options.idempotencyKey.length });
+  }
   const unit = await requireUnit(loaders.units, input.unitCode);
   await access.requireSubmit(unit);
   const reading = readFiguresInput(input.figures as Nested);

@@ -132,7 +132,7 @@ describe('the hub process on its own embedded PostgreSQL', () => {
   it('starts, seeds the demo city once, stops its PostgreSQL, and keeps the data for the next start', async () => {
     const port = await freePort();
     const first = start({ ...env, PORT: String(port) });
-    const serving = await first.waitFor('serving GraphQL', 100_000);
+    const serving = await first.waitFor('serving GraphQL', 280_000);
     expect(serving.database).toBe(`embedded (${dataDir})`);
     expect(first.output()).toContain('initialising embedded PostgreSQL data folder');
     expect(first.output()).toContain('loading the demo city');
@@ -156,5 +156,5 @@ describe('the hub process on its own embedded PostgreSQL', () => {
     expect(await gql(again, CHILDREN, token)).toMatchObject({ data: { unit: { children: counties.map((name) => ({ name })) } } });
     expect(await second.stop()).toEqual({ code: 0, signal: null });
     expect(pidsServing(dataDir)).toEqual([]);
-  }, 120_000);
+  }, 400_000);
 });
