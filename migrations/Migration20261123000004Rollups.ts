@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { rebuildRollupStatements } from '../src/rollups/preaggregate.js';
 
 /**
  * Pre-aggregated rollups, kept in the write transaction: one row per unit, basis, year and period holding the sums
@@ -200,5 +201,7 @@ create table rollup (
   primary key (unit_id, basis, year, period)
 );
 `);
+    // Reports already stored get their rollups now; from here on the write path keeps them.
+    for (const sql of rebuildRollupStatements()) this.addSql(sql);
   }
 }

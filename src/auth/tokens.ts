@@ -2,7 +2,7 @@
  * Bearer tokens: JWTs signed with HS256 (jose), naming a unit (`sub`) and a role, with issuer, audience and expiry
  * always checked. Verification failures of every kind look the same to the caller: no detail an attacker can use.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
@@ -16,7 +16,8 @@ export interface TokenClaims {
 }
 
 export interface TokenKeys {
-  key: Uint8Array;
+  /** A KeyObject made once: jose would otherwise import raw key bytes again on every verification. */
+  key: KeyObject;
   issuer: string;
   audience: string;
   lifetime: string;
@@ -37,7 +38,7 @@ export function loadTokenKeys(config: AuthConfig): TokenKeys {
     secret = readFileSync(config.secretFile, 'utf8').trim();
   }
   if (Buffer.byteLength(secret) < 32) throw new Error('AUTH_SECRET must be at least 32 bytes long');
-  return { key: new TextEncoder().encode(secret), issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime };
+  return { key: createSecretKey(Buffer.from(secret, 'utf8')), issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime };
 }
 
 export async function signToken(keys: TokenKeys, claims: { unitCode: string; role: Role }, lifetime = keys.lifetime): Promise<string> {

@@ -129,20 +129,28 @@ async function applyDeltas(em: EntityManager, unitId: number, year: number, basi
   );
 }
 
-/** Rebuilds every rollup from the base reports, in bulk (after bulk loads). */
-export async function rebuildRollups(em: EntityManager): Promise<void> {
-  await em.execute('delete from rollup');
-  for (const basis of [Basis.SUBMITTED, Basis.APPROVED]) {
-    await em.execute(
-      `insert into rollup (unit_id, basis, year, period, unit_count, annual_units, unit_months, ${cells.map((c) => c.sqlColumn).join(', ')})
-       select c.ancestor_id, ?, k.year, k.period, count(*), count(*) filter (where k.annual), sum(k.months),
+/**
+ * The statements that rebuild every rollup from the base reports, in bulk (after a bulk load). Plain SQL without
+ * parameters, so that any client can run them (the ORM here, node-postgres in the generator).
+ */
+export function rebuildRollupStatements(): string[] {
+  return [
+    'delete from rollup',
+    ...[Basis.SUBMITTED, Basis.APPROVED].map(
+      (basis) => `insert into rollup (unit_id, basis, year, period, unit_count, annual_units, unit_months, ${cells.map((c) => c.sqlColumn).join(', ')})
+       select c.ancestor_id, '${basis}', k.year, k.period, count(*), count(*) filter (where k.annual), sum(k.months),
          ${cells.map((c) => `sum(k.${c.sqlColumn})`).join(', ')}
        from (${contributionsSql(basis, 'select id from unit', 'select distinct year from report')}) k
        join unit_closure c on c.descendant_id = k.unit_id
        group by c.ancestor_id, k.year, k.period`,
-      [basis],
-    );
-  }
+    ),
+    'analyze rollup',
+  ];
 }
 
-export const contributionColumns = cells;
+export async function rebuildRollups(em: EntityManager): Promise<void> {
+  await em.transactional(async (tx) => {
+    for (const sql of rebuildRollupStatements()) await tx.execute(sql);
+  });
+}
+
