@@ -14,15 +14,18 @@ export class Migration20261123000004Rollups extends Migration {
 alter table unit add column subtree_size int not null default 1;
 update unit u set subtree_size = (select count(*) from unit_closure c where c.ancestor_id = u.id);
 
-create or replace function unit_closure_on_insert() returns trigger language plpgsql as \$\$
+-- Subtree sizes grow in one statement per INSERT (closure rows are written first, by the row trigger): a row-by-row
+-- update of every ancestor made bulk loads of 100,000 units take many minutes.
+create function unit_subtree_size_on_insert() returns trigger language plpgsql as \$\$
 begin
-  insert into unit_closure (ancestor_id, descendant_id, depth)
-  select ancestor_id, new.id, depth + 1 from unit_closure where descendant_id = new.parent_id
-  union all select new.id, new.id, 0;
-  update unit set subtree_size = subtree_size + 1
-  where id in (select ancestor_id from unit_closure where descendant_id = new.id and depth > 0);
+  update unit u set subtree_size = u.subtree_size + g.added
+  from (select c.ancestor_id, count(*) as added from unit_closure c join new_units n on n.id = c.descendant_id
+        where c.depth > 0 group by c.ancestor_id) g
+  where u.id = g.ancestor_id;
   return null;
 end \$\$;
+create trigger unit_subtree_size_on_insert after insert on unit referencing new table as new_units
+  for each statement execute function unit_subtree_size_on_insert();
 
 create table rollup (
   unit_id int not null references unit (id) on delete cascade,

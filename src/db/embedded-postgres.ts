@@ -113,7 +113,10 @@ function launch(bin: PostgresBinaries, dataDir: string, port: number, settings: 
     };
     child.stderr!.on('data', onData);
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`postgres exited with code ${code}: ${log.trim().split('\n').slice(-4).join(' | ')}`)));
+    child.once('exit', (code) => {
+      const busy = log.includes('Address already in use') ? ' (Address already in use)' : '';
+      reject(new Error(`postgres exited with code ${code}${busy}: ${log.trim().split('\n').slice(-4).join(' | ')}`));
+    });
   });
 }
 

@@ -31,6 +31,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const orm = await MikroORM.init(ormConfig(url.toString(), testLogger));
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // Dropping the database ends idle connections; without a handler the pool's error would crash the test worker.
+  pool.on('error', () => undefined);
   return {
     orm,
     url: url.toString(),

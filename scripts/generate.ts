@@ -1,0 +1,146 @@
+/**
+ * `npm run generate -- --scale tiny|city|province|national [--seed N] [--years 2024,2025] [--area CODE]
+ *  [--database-url URL] [--reset]`: synthetic units and monthly reports at scale, deterministic for a seed, loaded
+ * with bulk SQL (seeds/generate/). Without --database-url it uses the hub's own database (DATABASE_URL, else the
+ * embedded PostgreSQL in DATA_DIR). Prints a summary and writes it to bench/results/generate-<scale>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { loadConfig, projectRoot } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { createLogger } from '../src/logger.js';
+import { rebuildRollupStatements } from '../src/rollups/preaggregate.js';
+import { buildHierarchy, SCALE_SPECS, SCALES, type Scale } from '../seeds/generate/hierarchy.js';
+import { loadReports } from '../seeds/generate/load-reports.js';
+import { loadUnits, resetData, unitCount } from '../seeds/generate/load-units.js';
+import { createProgress, type Progress } from '../seeds/generate/progress.js';
+
+export interface GenerateOptions { scale: Scale; seed: number; years?: number[]; area?: string | null; reset?: boolean }
+
+export interface GenerateSummary {
+  scale: Scale; seed: number; years: number[]; area: string | null;
+  units: number; unitsByKind: Record<string, number>; reports: number; revisions: number; missing: number; late: number;
+  seconds: { units: number; reports: number; rollups: number; total: number }; databaseSize: string; databaseBytes: number;
+}
+
+/** Generates into the database at `url`, which must be migrated. Refuses a database with units unless `reset`. */
+export async function generate(url: string, options: GenerateOptions, progress: Progress): Promise<GenerateSummary> {
+  const started = Date.now();
+  const years = [...new Set(options.years ?? SCALE_SPECS[options.scale].years)].sort((a, b) => a - b);
+  const units = buildHierarchy(options.scale, { seed: options.seed, area: options.area });
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  // Losing the last commits in a crash is harmless for data that can be regenerated, and not waiting for the WAL
+  // flush of every batch makes the load markedly faster.
+  pool.on('connect', (client) => void client.query('set synchronous_commit = off'));
+  // pool.end() resolves before its connections have closed: when the embedded server stops right after, an idle
+  // connection gets "terminating connection" and the pool would emit an unhandled 'error' that kills the process.
+  // Errors that matter surface through the queries themselves.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    let ids: Map<string, number>;
+    try {
+      await client.query('begin');
+      if (options.reset) await resetData(client);
+      else if (await unitCount(client)) throw new Error('the database already holds units: pass --reset to replace them with synthetic data');
+      await client.query('commit');
+      ids = await loadUnits(client, units, progress);
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    const unitsDone = Date.now();
+    const counts = await loadReports(pool, units.map((u) => ({ id: ids.get(u.code)!, code: u.code, kind: u.kind })), options.seed, years, progress);
+    const reportsDone = Date.now();
+    // Fresh statistics, so that the hub's first queries over the new rows are planned for their real sizes.
+    await pool.query('analyze unit, unit_closure, report, report_revision');
+    // A bulk load goes around the write path: its pre-aggregated rollups are rebuilt in bulk, in one transaction.
+    process.stderr.write('rebuilding the pre-aggregated rollups …\n');
+    const rollupClient = await pool.connect();
+    try {
+      await rollupClient.query('begin');
+      for (const sql of rebuildRollupStatements()) await rollupClient.query(sql);
+      await rollupClient.query('commit');
+    } catch (error) {
+      await rollupClient.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      rollupClient.release();
+    }
+    const q = async <T extends pg.QueryResultRow>(sql: string) => (await pool.query<T>(sql)).rows;
+    const byKind = await q<{ kind: string; n: string }>('select kind, count(*) as n from unit group by kind order by kind');
+    const [{ reports, revisions }] = await q<{ reports: string; revisions: string }>(
+      'select (select count(*) from report) as reports, (select count(*) from report_revision) as revisions');
+    const [size] = await q<{ pretty: string; bytes: string }>(
+      'select pg_size_pretty(pg_database_size(current_database())) as pretty, pg_database_size(current_database()) as bytes');
+    const seconds = (a: number, b: number) => Math.round((b - a) / 100) / 10;
+    return {
+      scale: options.scale, seed: options.seed, years, area: options.area ?? SCALE_SPECS[options.scale].area,
+      units: units.length, unitsByKind: Object.fromEntries(byKind.map((r) => [r.kind, Number(r.n)])),
+      reports: Number(reports), revisions: Number(revisions), missing: counts.missing, late: counts.late,
+      seconds: { units: seconds(started, unitsDone), reports: seconds(unitsDone, reportsDone), rollups: seconds(reportsDone, Date.now()), total: seconds(started, Date.now()) },
+      databaseSize: size.pretty, databaseBytes: Number(size.bytes),
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+function parseOptions(argv: string[]): GenerateOptions & { databaseUrl: string | null } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scale: { type: 'string' }, seed: { type: 'string', default: '1' }, years: { type: 'string' }, area: { type: 'string' },
+      'database-url': { type: 'string' }, reset: { type: 'boolean', default: false },
+    },
+  });
+  const scale = values.scale as Scale;
+  if (!SCALES.includes(scale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number ≥ 0, got "${values.seed}"`);
+  const years = values.years?.split(',').map(Number);
+  // Whole past years only: a month that has not ended cannot have been reported, and the hub refuses such periods.
+  const thisYear = new Date().getUTCFullYear();
+  if (years && !years.every((y) => Number.isInteger(y) && y >= 2008 && y < thisYear)) {
+    throw new Error(`--years must list years from 2008 to ${thisYear - 1}, comma-separated, got "${values.years}"`);
+  }
+  if (values.area && scale === 'national') throw new Error('--area does not apply to --scale national');
+  return { scale, seed, years, area: values.area ?? null, reset: values.reset, databaseUrl: values['database-url'] ?? null };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const config = loadConfig(options.databaseUrl ? { ...process.env, DATABASE_URL: options.databaseUrl } : process.env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger, { poolSize: 1 });
+  // Ctrl-C: stop the embedded PostgreSQL cleanly (it runs in its own process group and would outlive us).
+  process.once('SIGINT', () => void database.close().finally(() => process.exit(130)));
+  try {
+    const summary = await generate(database.url, options, createProgress());
+    const file = path.join(projectRoot, 'bench', 'results', `generate-${options.scale}.json`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ ...summary, node: process.version, cpus: os.cpus().length, at: new Date().toISOString() }, null, 2)}\n`);
+    const kinds = Object.entries(summary.unitsByKind).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ');
+    console.log(`units      ${summary.units.toLocaleString('en-US')} (${kinds})`);
+    console.log(`reports    ${summary.reports.toLocaleString('en-US')} (${summary.missing.toLocaleString('en-US')} unit-months missing, ${summary.late.toLocaleString('en-US')} late)`);
+    console.log(`revisions  ${summary.revisions.toLocaleString('en-US')}`);
+    console.log(`elapsed    ${summary.seconds.total} s (units ${summary.seconds.units} s, reports ${summary.seconds.reports} s)`);
+    console.log(`database   ${summary.databaseSize}`);
+    console.log(`written    ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await database.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

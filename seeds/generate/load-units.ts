@@ -1,0 +1,81 @@
+/**
+ * Loads generated units in bulk: one multi-row INSERT ... SELECT FROM unnest(...) per batch, level by level, since
+ * the closure trigger on `unit` reads the parent's closure rows, which must exist before the child is inserted.
+ */
+import type pg from 'pg';
+import type { GeneratedUnit } from './hierarchy.js';
+import type { Progress } from './progress.js';
+
+/**
+ * Units per statement, each batch its own transaction, with fresh statistics as the table grows. Row triggers on
+ * `unit` may do more than add closure rows (update the ancestors' rows, say): their plans are cached per session and
+ * made with the statistics of the moment, and statistics that still say "empty table" make every such update a
+ * sequential scan, quadratic over a large load (the national units took 2-3 minutes instead of 15 seconds). ANALYZE
+ * whenever the table has doubled invalidates those plans. Small committed batches keep short the chains of versions
+ * that repeated updates of one ancestor row leave, which only a commit lets PostgreSQL prune.
+ */
+const BATCH = 250;
+
+export async function unitCount(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ n: string }>('select count(*) as n from unit');
+  return Number(rows[0].n);
+}
+
+/**
+ * Empties units, reports and deadlines, and by cascade every table that refers to them. Call inside a transaction.
+ *
+ * report_revision refuses DELETE and TRUNCATE by trigger: accepted figures are immutable, the audit trail of the hub
+ * (and so may other audit tables, such as a report's event log). Synthetic data is not an audit trail, so wiping it
+ * before a new run is the one sanctioned exception. The guards are disabled only inside this transaction (ALTER
+ * TABLE takes an exclusive lock, so no other session can slip a delete through) and enabled again before it
+ * commits; dropping and recreating the tables is not an option. Every table with a TRUNCATE trigger is included,
+ * because the cascade reaches tables a later migration adds.
+ */
+export async function resetData(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    `select distinct c.relname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+     where not t.tgisinternal and c.relnamespace = current_schema()::regnamespace and t.tgtype & 32 <> 0 -- 32: TRUNCATE`,
+  );
+  const guarded = [...new Set(['report_revision', ...rows.map((r) => r.name)])].map((t) => client.escapeIdentifier(t));
+  for (const table of guarded) await client.query(`alter table ${table} disable trigger user`);
+  await client.query('truncate unit, unit_closure, report, report_revision, deadline_rule restart identity cascade');
+  for (const table of guarded) await client.query(`alter table ${table} enable trigger user`);
+}
+
+/** Inserts the units (parents before children), a transaction per batch, and returns the id of each code. */
+export async function loadUnits(client: pg.ClientBase, units: GeneratedUnit[], progress: Progress): Promise<Map<string, number>> {
+  const codes = new Set(units.map((u) => u.code));
+  const orphan = units.find((u) => u.parentCode && !codes.has(u.parentCode));
+  if (orphan) throw new Error(`unit ${orphan.code} names a parent ${orphan.parentCode} that was not generated`);
+  const ids = new Map<string, number>();
+  let analyzedAt = 0;
+  progress.start('units', units.length);
+  const depths = [...new Set(units.map((u) => u.depth))].sort((a, b) => a - b);
+  for (const depth of depths) {
+    const level = units.filter((u) => u.depth === depth);
+    for (let i = 0; i < level.length; i += BATCH) {
+      const batch = level.slice(i, i + BATCH);
+      // The parent is found by code in SQL, so ids never travel back and forth; `with ordinality` keeps the
+      // generator's order in the id sequence.
+      await client.query('begin');
+      const { rows } = await client.query<{ id: number; code: string }>(
+        `insert into unit (code, name, kind, parent_id)
+         select t.code, t.name, t.kind::unit_kind, p.id
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as t(code, name, kind, parent_code, n)
+         left join unit p on p.code = t.parent_code
+         order by t.n
+         returning id, code`,
+        [batch.map((u) => u.code), batch.map((u) => u.name), batch.map((u) => u.kind), batch.map((u) => u.parentCode)],
+      );
+      await client.query('commit');
+      for (const row of rows) ids.set(row.code, row.id);
+      progress.tick(batch.length);
+      if (ids.size >= 2 * analyzedAt) {
+        await client.query('analyze unit, unit_closure');
+        analyzedAt = ids.size;
+      }
+    }
+  }
+  progress.finish();
+  return ids;
+}
