@@ -1,0 +1,148 @@
+/**
+ * Load with autocannon's programmatic API. A response counts as a failure when its status is not 2xx or its body
+ * carries GraphQL `errors` (Apollo answers most errors with 200), and so does a connection error or a timeout.
+ * Latencies are taken from every response with sub-millisecond precision (autocannon's own histogram keeps whole
+ * milliseconds, too coarse for reads of 1-3 ms), and percentiles are computed here over all of them.
+ */
+import autocannon from 'autocannon';
+import { markCpu, othersCores } from './cpu.js';
+
+export interface Target {
+  name: string;
+  kind: 'hub' | 'postgraphile';
+  url: string;
+  token: string | null;
+}
+
+export interface Scenario {
+  name: string;
+  connections: number;
+  /** For a target: the JSON body of every request, or a maker of each next body (a seeded random sequence). */
+  body: (target: Target) => string | (() => string);
+}
+
+export interface RunResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** non-2xx + 2xx bodies with `errors` + connection errors and timeouts. */
+  failures: number;
+  non2xx: number;
+  errorBodies: number;
+  connectionErrors: number;
+  /** The first failing body, to say what went wrong. */
+  example: string | null;
+  /** Cores' worth of CPU that other processes on the machine used during the run (0 on a machine of our own). */
+  othersCores: number;
+}
+
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export const median = (xs: number[]) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function run(target: Target, scenario: Scenario, seconds: number): Promise<RunResult> {
+  let non2xx = 0;
+  let errorBodies = 0;
+  let example: string | null = null;
+  const body = scenario.body(target);
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: new URL(target.url).pathname,
+    onResponse(status, body) {
+      const failed = status < 200 || status >= 300;
+      if (failed) non2xx++;
+      else if (body.includes('"errors"')) errorBodies++;
+      if ((failed || body.includes('"errors"')) && example === null) example = `${status} ${body.slice(0, 500)}`;
+    },
+  };
+  if (typeof body === 'string') request.body = body;
+  else request.setupRequest = (req) => ({ ...req, body: body() });
+
+  const latencies: number[] = [];
+  const cpu = markCpu();
+  const instance = autocannon({
+    url: target.url,
+    connections: scenario.connections,
+    duration: seconds,
+    // An on-the-fly rollup of a whole province can take seconds under load: a timeout would hide how slow it is.
+    timeout: 120,
+    headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
+    requests: [request],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => void latencies.push(ms));
+  const result = await instance;
+  const sorted = Float64Array.from(latencies).sort();
+  const requests = latencies.length;
+  return {
+    requests,
+    seconds: result.duration,
+    rps: requests / result.duration,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    failures: non2xx + errorBodies + result.errors,
+    non2xx,
+    errorBodies,
+    connectionErrors: result.errors,
+    example,
+    othersCores: othersCores(cpu),
+  };
+}
+
+export interface Measured {
+  target: string;
+  reps: RunResult[];
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  example: string | null;
+}
+
+/**
+ * Measures every target `reps` times, interleaved (A B C, A B C, ...) so that drift of the machine is shared, after
+ * a short unmeasured warm-up of each; medians of the repetitions. `between` runs after every run (waits for quiet).
+ */
+export async function measureAll(
+  targets: Target[],
+  scenario: Scenario,
+  options: { seconds: number; reps: number; warmup: number; between: () => Promise<void>; onRun?: (target: Target, rep: number) => void; log: (line: string) => void },
+): Promise<Measured[]> {
+  const reps = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
+  for (const target of targets) {
+    options.onRun?.(target, 0);
+    await run(target, scenario, options.warmup);
+    await options.between();
+  }
+  for (let rep = 1; rep <= options.reps; rep++) {
+    for (const target of targets) {
+      options.onRun?.(target, rep);
+      const r = await run(target, scenario, options.seconds);
+      reps.get(target.name)!.push(r);
+      options.log(`${scenario.name} · ${target.name} · rep ${rep}/${options.reps}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, others used ${r.othersCores.toFixed(2)} cores` +
+        (r.failures ? `, ${r.failures} FAILURES (${r.example})` : ''));
+      await options.between();
+    }
+  }
+  return targets.map((t) => {
+    const rs = reps.get(t.name)!;
+    return {
+      target: t.name,
+      reps: rs,
+      rps: median(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      failures: rs.reduce((n, r) => n + r.failures, 0),
+      example: rs.find((r) => r.example)?.example ?? null,
+    };
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench -- --scale city|province|national [--duration 5] [--reps 3] [--seed 1]`: the hub pre-aggregated,
+ * the hub on the fly and PostGraphile side by side on one generated data set, in one run (bench/*.ts):
+ * its own embedded PostgreSQL in .data/bench-<scale> → data (kept when it already holds that scale) → rollups
+ * rebuilt and timed → the three servers → identical-figures checks (abort when any fails) → reads → submissions →
+ * verify → bench/results/bench-<scale>.{json,md}. Progress on stderr, the Markdown table on stdout. Every process it
+ * starts, and its PostgreSQL, is stopped at the end, on failure and on Ctrl-C.
+ */
+import { MikroORM } from '@mikro-orm/postgresql';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Role } from '../src/auth/role.js';
+import { loadTokenKeys, signToken } from '../src/auth/tokens.js';
+import { loadConfig } from '../src/config.js';
+import type { EmbeddedDatabase } from '../src/db/embedded-postgres.js';
+import { ormConfig } from '../src/db/orm.config.js';
+import { createLogger } from '../src/logger.js';
+import { verifyRollups } from '../src/rollups/verify.js';
+import { checkIdentical, postgraphileSumFields } from '../bench/checks.js';
+import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from '../bench/database.js';
+import { measureAll, type Target } from '../bench/load.js';
+import { MemorySampler } from '../bench/memory.js';
+import { BENCH_AUTH_SECRET, progress, startHub, startPostgraphile, stopAll } from '../bench/peers.js';
+import { FLY, HUB, judge, machine, markdown, PEER, write, type Findings, type ScenarioResult } from '../bench/report.js';
+import { readScenarios, submissionScenario, SUBMIT_MONTH } from '../bench/scenarios.js';
+
+const SCALES = ['tiny', 'city', 'province', 'national'];
+const { values: args } = parseArgs({
+  options: { scale: { type: 'string' }, duration: { type: 'string', default: '5' }, reps: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' } },
+});
+const scale = args.scale ?? '';
+const duration = Number(args.duration);
+const reps = Number(args.reps);
+const seed = Number(args.seed);
+if (!SCALES.includes(scale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
+if (!(duration > 0) || !Number.isInteger(reps) || reps < 1 || !Number.isSafeInteger(seed)) throw new Error('--duration must be > 0 seconds, --reps and --seed whole numbers');
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+
+let embedded: EmbeddedDatabase | null = null;
+let memory: MemorySampler | null = null;
+let cleaning: Promise<void> | null = null;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    memory?.stop();
+    await stopAll();
+    await embedded?.stop();
+  })());
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping every process the benchmark started`);
+    void cleanup().finally(() => process.exit(code));
+  });
+}
+
+const loud = (lines: string[]) => process.stderr.write(`\n${'!'.repeat(78)}\n${lines.map((l) => `!! ${l}`).join('\n')}\n${'!'.repeat(78)}\n\n`);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const loadAtStart = os.loadavg();
+  progress(`${command}: ${scale} scale, ${reps} × ${duration} s per server; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
+  embedded = await startDatabase(scale);
+  const db = await prepareDatabase(embedded, scale, seed);
+  const url = db.url;
+  const sample = await sampleUnits(url, SUBMIT_MONTH);
+  progress(`top ${sample.top.code} ${sample.top.name} (${sample.top.size}), city ${sample.city.code} ${sample.city.name} (${sample.city.size}), ` +
+    `county ${sample.county.code} ${sample.county.name} (${sample.county.size}); ranking ${sample.ranking.entries} units`);
+  const token = await signToken(loadTokenKeys(loadConfig({ AUTH_SECRET: BENCH_AUTH_SECRET }).auth), { unitCode: '*', role: Role.ADMIN }, '12h');
+
+  const pre = await startHub('hub-preaggregated', url, 'preaggregated', scale);
+  const fly = await startHub('hub-onthefly', url, 'onthefly', scale);
+  const pgl = await startPostgraphile(url, scale);
+  const sumFields = await postgraphileSumFields(pgl);
+  const checks = await checkIdentical({ pre, fly, pgl, token, sample, sumFields, log: progress });
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length) {
+    loud([`${failed.length} of ${checks.length} identical-figures checks FAILED: the servers disagree, so nothing is measured.`, ...failed.map((c) => `${c.name}: ${c.detail}`)]);
+    return 2;
+  }
+  progress(`all ${checks.length} identical-figures checks passed`);
+
+  const targets: Target[] = [
+    { name: HUB, kind: 'hub', url: pre.url, token },
+    { name: FLY, kind: 'hub', url: fly.url, token },
+    { name: PEER, kind: 'postgraphile', url: pgl.url, token: null },
+  ];
+  memory = new MemorySampler(pre.pid);
+  memory.start();
+  const between = async () => {
+    memory!.phase = 'between';
+    const waited = await waitIdle(url);
+    if (waited > 1000) progress(`waited ${(waited / 1000).toFixed(1)} s for the database to finish requests left in flight`);
+  };
+  const runOptions = { seconds: duration, reps, warmup: Math.max(1, Math.min(3, duration / 5)), between, log: progress };
+  const scenarios: ScenarioResult[] = [];
+  for (const scenario of readScenarios(sample, sumFields)) {
+    progress(`— ${scenario.name}, ${scenario.connections} connections`);
+    const results = await measureAll(targets.filter((t) => scenario.kinds.includes(t.kind)), scenario, {
+      ...runOptions,
+      onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}${scenario.name} | ${t.name}`),
+    });
+    scenarios.push({ name: scenario.name, connections: scenario.connections, results });
+  }
+
+  const submit = submissionScenario(sample);
+  progress(`— ${submit.name}, ${submit.connections} connections`);
+  const [submissions] = await measureAll([targets[0]], submit, { ...runOptions, onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}submissions | ${t.name}`) });
+  memory.stop();
+
+  progress('verifying every pre-aggregated rollup against the base reports');
+  // 'error': the verify statement is slow by nature, and its slow-statement warning would be a page of SQL.
+  const orm = await MikroORM.init(ormConfig(url, createLogger('error')));
+  const verifyStarted = process.hrtime.bigint();
+  const verified = await verifyRollups(orm.em.fork()).finally(() => orm.close(true));
+  const verify = { rowsChecked: verified.rowsChecked, differences: verified.differences, seconds: Number(process.hrtime.bigint() - verifyStarted) / 1e9 };
+  progress(`verify: ${verify.rowsChecked} rows, ${verify.differences} differences, ${verify.seconds.toFixed(1)} s`);
+
+  const g = db.generated;
+  const failures = scenarios.flatMap((s) => s.results).reduce((n, r) => n + r.failures, 0) + submissions.failures;
+  const partial: Omit<Findings, 'targets'> = {
+    scale, command, options: { duration, reps, seed }, machine: machine(loadAtStart),
+    data: { units: g.units, reports: g.reports, revisions: g.revisions, reused: db.reused, databaseSize: g.databaseSize },
+    importing: {
+      reports: g.reports, generatorSeconds: g.seconds.total, rebuildSeconds: db.rebuildSeconds, rollupRows: db.rollupRows,
+      reportsPerSecond: g.reports / (g.seconds.total + db.rebuildSeconds),
+    },
+    checks, scenarios,
+    submissions: { ...submissions, name: submit.name, connections: submit.connections },
+    verify,
+    memory: { steadyMb: memory.steadyMb((p) => p.startsWith('mixed') && p.endsWith(`| ${HUB}`)), peakMb: memory.peakMb(), byPhase: memory.byPhase() },
+    failures,
+    seconds: (Date.now() - started) / 1000,
+  };
+  const findings: Findings = { ...partial, targets: judge(partial, sample.top.kind) };
+  const files = write(findings);
+  process.stdout.write(`\n${markdown(findings)}\n`);
+  progress(`written ${files.md} and ${files.json}`);
+
+  const problems = [
+    ...(failures ? [`${failures} requests FAILED (non-2xx, GraphQL errors or connection errors); see the JSON for examples.`] : []),
+    ...(verify.differences ? [`verify found ${verify.differences} rollup rows that differ from the base reports: the write path lost or doubled an update.`] : []),
+  ];
+  if (problems.length) loud(problems);
+  return problems.length ? 1 : 0;
+}
+
+const code = await main().catch((error: unknown) => {
+  loud([`the benchmark failed: ${error instanceof Error ? error.message : String(error)}`]);
+  if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return 1;
+});
+await cleanup();
+process.exit(code);
