@@ -6,8 +6,8 @@ import { checkPeriod, PeriodInput } from '../reports/period.js';
 import { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { requireUnit } from '../units/unit.service.js';
-import { rollup } from './rollup.service.js';
-import { Rollup } from './rollup.types.js';
+import { rollup, rollupPublished, rollupSources } from './rollup.service.js';
+import { PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
 @Resolver(() => Rollup)
 export class RollupResolver {
@@ -22,6 +22,16 @@ export class RollupResolver {
     const unit = await requireUnit(loaders.units, unitCode);
     await access.requireSubtree(unit);
     return rollup(em, unit, period, basis, rollupMode);
+  }
+
+  @FieldResolver(() => RollupSources, { description: 'Where the figures came from.' })
+  sources(@Root() r: Rollup, @Ctx() { em }: Context): Promise<RollupSources> {
+    return rollupSources(em, r);
+  }
+
+  @FieldResolver(() => PublishedComparison, { nullable: true, description: 'Null when the unit published no AGGREGATE report for the period.' })
+  published(@Root() r: Rollup, @Ctx() { em }: Context): Promise<PublishedComparison | null> {
+    return rollupPublished(em, r);
   }
 
   @FieldResolver(() => Unit)

@@ -13,36 +13,47 @@ import type { Unit } from '../units/unit.entity.js';
 import { aggregate, monthsOf, type RollupMode } from './aggregate.sql.js';
 import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
+/** The summed figures: one statement (a primary-key read when pre-aggregated). Sources and the published report are
+ * resolved only when a query asks for them (`rollupSources`, `rollupPublished`). */
 export async function rollup(em: EntityManager, unit: Unit, period: Period, basis: Basis, mode: RollupMode): Promise<Rollup> {
   const time = { year: period.year, ...monthsOf(period), basis, mode };
   const groups = { sql: 'select ?::int as group_id', params: [unit.id] };
   const computed = (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
-  const published = (await aggregate(em, { groups, members: 'self', scope: ReportScope.AGGREGATE, ...time })).get(unit.id);
-  // Bounded by the AGGREGATE reports of the period (a few per government), not by the size of the subtree.
-  const [counts] = await em.execute<{ units: number; aggregates: number }[]>(
-    `select (select subtree_size from unit where id = ?) as units,
-       (select count(*)::int from report r join unit_closure c on c.descendant_id = r.unit_id and c.ancestor_id = ? and c.depth > 0
-        where r.scope = 'AGGREGATE' and r.year = ? and r.${basisColumn(basis)} is not null
-          and (r.month between ? and ? ${time.useAnnual ? 'or r.month is null' : ''})) as aggregates`,
-    [unit.id, unit.id, period.year, time.firstMonth, time.lastMonth],
-  );
-  const values = computed?.values ?? emptyValues();
-  const reporting = (computed?.annualUnits ?? 0) + (computed?.monthlyUnits ?? 0);
   return Object.assign(new Rollup(), {
     unitId: unit.id,
     period,
     basis,
-    values,
-    sources: Object.assign(new RollupSources(), {
-      unitsInSubtree: counts.units,
-      annualReportUnits: computed?.annualUnits ?? 0,
-      monthlyReportUnits: computed?.monthlyUnits ?? 0,
-      unitMonths: computed?.months ?? 0,
-      unitsWithoutFigures: counts.units - reporting,
-      aggregateReportsExcluded: counts.aggregates,
-    }),
-    published: published ? comparison(published.values, values) : null,
+    mode,
+    values: computed?.values ?? emptyValues(),
+    counts: { annualUnits: computed?.annualUnits ?? 0, monthlyUnits: computed?.monthlyUnits ?? 0, months: computed?.months ?? 0 },
   });
+}
+
+export async function rollupSources(em: EntityManager, r: Rollup): Promise<RollupSources> {
+  const time = monthsOf(r.period);
+  // Bounded by the AGGREGATE reports of the period (a few per government), not by the size of the subtree.
+  const [counts] = await em.execute<{ units: number; aggregates: number }[]>(
+    `select (select subtree_size from unit where id = ?) as units,
+       (select count(*)::int from report r join unit_closure c on c.descendant_id = r.unit_id and c.ancestor_id = ? and c.depth > 0
+        where r.scope = 'AGGREGATE' and r.year = ? and r.${basisColumn(r.basis)} is not null
+          and (r.month between ? and ? ${time.useAnnual ? 'or r.month is null' : ''})) as aggregates`,
+    [r.unitId, r.unitId, r.period.year, time.firstMonth, time.lastMonth],
+  );
+  return Object.assign(new RollupSources(), {
+    unitsInSubtree: counts.units,
+    annualReportUnits: r.counts.annualUnits,
+    monthlyReportUnits: r.counts.monthlyUnits,
+    unitMonths: r.counts.months,
+    unitsWithoutFigures: counts.units - r.counts.annualUnits - r.counts.monthlyUnits,
+    aggregateReportsExcluded: counts.aggregates,
+  });
+}
+
+export async function rollupPublished(em: EntityManager, r: Rollup): Promise<PublishedComparison | null> {
+  const groups = { sql: 'select ?::int as group_id', params: [r.unitId] };
+  const time = { year: r.period.year, ...monthsOf(r.period), basis: r.basis, mode: r.mode };
+  const published = (await aggregate(em, { groups, members: 'self', scope: ReportScope.AGGREGATE, ...time })).get(r.unitId);
+  return published ? comparison(published.values, r.values) : null;
 }
 
 function comparison(published: CellValues, computed: CellValues): PublishedComparison {

@@ -4,6 +4,7 @@ import { computeRates, type RateValue } from '../format/rates.js';
 import { Figures } from '../reports/figures.graphql.js';
 import { Period } from '../reports/period.js';
 import { Basis } from '../reports/report-status.js';
+import type { RollupMode } from './aggregate.sql.js';
 import { Rates } from './rates.graphql.js';
 
 @ObjectType({ description: 'Where the figures of a rollup came from.' })
@@ -78,11 +79,7 @@ export class Rollup extends FiguresWithRates {
   @Field(() => Basis, { description: 'Which figures were counted: latest submitted, or approved only.' })
   basis!: Basis;
 
-  @Field(() => RollupSources)
-  sources!: RollupSources;
-
-  @Field(() => PublishedComparison, { nullable: true, description: 'Null when the unit published no AGGREGATE report for the period.' })
-  published!: PublishedComparison | null;
-
   unitId!: number;
+  mode!: RollupMode;
+  counts!: { annualUnits: number; monthlyUnits: number; months: number };
 }
