@@ -4,6 +4,7 @@
  */
 import { cells, type Cell } from '../src/format/catalogue.js';
 import { toScaled } from '../src/format/decimal.js';
+import { random } from '../seeds/synthetic-figures.js';
 
 /** `{ proactive { rules { issued ... } ... } ... }`: a selection of the given cells, nested as `Figures` is. */
 export function figuresSelection(of: Cell[] = cells): string {
@@ -98,14 +99,5 @@ export function balancedFigures(rng: () => number): Record<string, unknown> {
   };
 }
 
-/** A small deterministic generator (mulberry32), so that the mixed load sends the same sequence to every server. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeds' mulberry32, so that the mixed load sends the same sequence to every server. */
+export const seededRandom = random;

@@ -6,7 +6,7 @@
  * holds for a month and for any longer period, and no continuity warning is raised. Volumes are skewed like real
  * ones: most townships see almost no applications, a few county offices and departments see many.
  */
-import { applicantColumns, caseBlocks, cells, outcomeRows, proactiveRows } from '../src/format/catalogue.js';
+import { applicantColumns, caseBlocks, outcomeRows, proactiveRows } from '../src/format/catalogue.js';
 import { emptyValues, type CellValues } from '../src/format/figures.js';
 import { UnitKind } from '../src/units/unit-kind.js';
 
@@ -171,7 +171,3 @@ export class FigureSeries {
     return v;
   }
 }
-
-/** All cells zero: what a unit that received nothing and published nothing reports. */
-export const zeroFigures = (): CellValues => emptyValues();
-export const cellCount = cells.length;

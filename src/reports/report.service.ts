@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from '../auth/access.js';
 import { continuityWarnings } from '../format/continuity.js';
-import { canonicalValues, differingCells, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
+import { canonicalValues, differingCells, emptyValues, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
 import { checkIdentities } from '../format/identities.js';
 import { AppError, ErrorCode, ValidationFailedError } from '../graphql/errors.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
@@ -155,8 +155,7 @@ export async function storeRevision(
 
 /** The cells a new revision changes, as the history shows them; for a first revision, every non-zero cell. */
 export function cellChanges(before: CellValues | null, after: CellValues) {
-  const base = before ?? Object.fromEntries(Object.keys(after).map((k) => [k, typeof after[k] === 'string' ? '0' : 0]));
-  return differingCells(base, after).map(({ cell, before: b, after: a }) => ({ path: cell.path, label: cell.labelZh, before: String(b), after: String(a) }));
+  return differingCells(before ?? emptyValues(), after).map(({ cell, before: b, after: a }) => ({ path: cell.path, label: cell.labelZh, before: String(b), after: String(a) }));
 }
 
 export function toReportView(s: StoredRevision): ReportView {

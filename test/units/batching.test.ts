@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { insertTree } from '../rankings/bulk.js';
 import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
 
 let hub: TestHub;
@@ -6,23 +7,6 @@ beforeAll(async () => {
   hub = await startTestHub();
 });
 afterAll(() => hub.close());
-
-/** A prefecture with `counties` counties of `towns` towns each, inserted in bulk; the closure trigger does the rest. */
-async function insertTree(prefix: string, counties: number, towns: number): Promise<number> {
-  await hub.db.sql(`insert into unit (code, name, kind) values ($1, $2, 'PREFECTURE')`, [`${prefix}00`, `市${prefix}`]);
-  await hub.db.sql(
-    `insert into unit (code, name, kind, parent_id)
-     select $1 || lpad(c::text, 2, '0'), '区' || c, 'DISTRICT', (select id from unit where code = $1 || '00') from generate_series(1, $2) c`,
-    [prefix, counties],
-  );
-  await hub.db.sql(
-    `insert into unit (code, name, kind, parent_id)
-     select u.code || lpad((100 + t)::text, 3, '0'), u.name || '镇' || t, 'TOWN', u.id
-     from unit u cross join generate_series(1, $2) t where u.code like $1 || '__' and u.kind = 'DISTRICT'`,
-    [prefix, towns],
-  );
-  return 1 + counties + counties * towns;
-}
 
 const TREE_QUERY = `query($code: String!) {
   unit(code: $code) {
@@ -37,8 +21,8 @@ const TREE_QUERY = `query($code: String!) {
 
 describe('the unit tree queries', () => {
   it('cost the same bounded number of SQL statements for 7 units and for 131', async () => {
-    const small = await insertTree('4201', 2, 2);
-    const large = await insertTree('4202', 10, 12);
+    const small = await insertTree(hub, '4201', 2, 2);
+    const large = await insertTree(hub, '4202', 10, 12);
     expect(small).toBe(7);
     expect(large).toBe(131);
 
