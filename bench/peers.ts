@@ -28,16 +28,18 @@ export function track(child: ChildProcess): ChildProcess {
   return child;
 }
 const LOADER = ['--import', '@swc-node/register/esm-register'];
+/** The hub runs as `npm start` runs it: the JavaScript `npm run build` compiled (npm run bench builds first). */
+const HUB_ENTRY = 'dist/src/main.js';
 /** A fixed secret: the benchmark signs its own tokens for the hubs it starts. */
 export const BENCH_AUTH_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 
-async function start(name: string, script: string, env: Record<string, string>, ready: (url: string) => Promise<boolean>, scale: string): Promise<Server> {
+async function start(name: string, args: string[], env: Record<string, string>, ready: (url: string) => Promise<boolean>, scale: string): Promise<Server> {
   const port = await freePort();
   const logDir = path.join(projectRoot, 'bench', 'results', 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = path.join(logDir, `${name}-${scale}.log`);
   const out = createWriteStream(log);
-  const child = spawn(process.execPath, [...LOADER, script], {
+  const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -70,7 +72,7 @@ export function startHub(name: string, databaseUrl: string, mode: 'preaggregated
     ...extra,
   };
   const healthy = async (url: string) => (await fetch(url.replace(/\/graphql$/, '/healthz'))).ok;
-  return start(name, 'src/main.ts', env, healthy, scale);
+  return start(name, [HUB_ENTRY], env, healthy, scale);
 }
 
 export function startPostgraphile(databaseUrl: string, scale: string): Promise<Server> {
@@ -78,7 +80,7 @@ export function startPostgraphile(databaseUrl: string, scale: string): Promise<S
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     return res.ok;
   };
-  return start('postgraphile', 'bench/postgraphile-server.ts', { DATABASE_URL: databaseUrl, NODE_ENV: 'production' }, answers, scale);
+  return start('postgraphile', [...LOADER, 'bench/postgraphile-server.ts'], { DATABASE_URL: databaseUrl, NODE_ENV: 'production' }, answers, scale);
 }
 
 /** Ends one process: SIGTERM, then SIGKILL after `graceMs`. */

@@ -16,6 +16,12 @@ export function countingStatements<T>(count: QueryCount, fn: () => T): T {
   return current.run(count, fn);
 }
 
+/** Counts one statement the ORM did not run (a prepared statement on its pool) for the request it runs in. */
+export function countStatement(): void {
+  const count = current.getStore();
+  if (count) count.statements += 1;
+}
+
 /** The ORM's logger: counts statements and passes slow or failing ones to the structured log. */
 export function createOrmLogger(logger: Logger): (options: LoggerOptions) => OrmLogger {
   return () => ({

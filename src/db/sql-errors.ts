@@ -28,7 +28,9 @@ const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 
 /** The mapping for an error thrown by the driver or the ORM, or null when it is not a known database condition. */
 export function databaseErrorMapping(error: unknown): Mapping | null {
-  for (let e = error as Record<string, unknown> | undefined, depth = 0; e && depth < 5; e = e.cause as Record<string, unknown> | undefined, depth++) {
+  // graphql-js wraps a thrown value that is not an Error of its own realm as NonErrorThrown with `thrownValue`.
+  const next = (e: Record<string, unknown>) => (e.cause ?? e.thrownValue) as Record<string, unknown> | undefined;
+  for (let e = error as Record<string, unknown> | undefined, depth = 0; e && depth < 5; e = next(e), depth++) {
     const sqlState = typeof e.code === 'string' ? e.code : typeof e.sqlState === 'string' ? e.sqlState : undefined;
     if (sqlState && SOCKET_ERRORS.has(sqlState)) return UNAVAILABLE;
     if (sqlState && /^[0-9A-Z]{5}$/.test(sqlState)) return BY_SQLSTATE[sqlState] ?? BY_SQLSTATE[sqlState.slice(0, 2)] ?? null;

@@ -67,15 +67,30 @@ export function readFiguresInput(input: Nested | undefined): FiguresInputReading
   return { values, givenTotals };
 }
 
-const sumOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const count = (values: CellValues, path: string) => Number(values[path] ?? 0);
 
-function applicantCounts(values: CellValues, rowFields: string[]): Record<string, number> {
+/** For each applicant column: the leaf paths it sums (the paths are built once, not per answer). */
+type ApplicantPlan = { field: string; paths: string[] }[];
+const applicantPlan = (rowFields: string[]): ApplicantPlan =>
+  applicantColumns.map((c) => ({ field: c.field, paths: rowFields.map((r) => `applications.${r}.${c.field}`) }));
+
+function applicantCounts(values: CellValues, plan: ApplicantPlan): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const c of applicantColumns) out[c.field] = sumOf(rowFields.map((r) => count(values, `applications.${r}.${c.field}`)));
-  out.total = sumOf(applicantColumns.map((c) => out[c.field]));
+  let total = 0;
+  for (const { field, paths } of plan) {
+    let sum = 0;
+    for (const path of paths) sum += count(values, path);
+    out[field] = sum;
+    total += sum;
+  }
+  out.total = total;
   return out;
 }
+
+const leafPlans = applicationLeafRows.map((r) => ({ field: r.field, plan: applicantPlan([r.field]) }));
+const groupPlans = outcomeGroups.map((g) => ({ field: g.field, plan: applicantPlan(g.leaves.map((l) => l.field)) }));
+const resultsTotalPlan = applicantPlan(outcomeRows.map((r) => r.field));
+const casePlans = caseBlocks.map((b) => ({ field: b.field, columns: caseColumns.map((c) => ({ field: c.field, path: `reviewLitigation.${b.field}.${c.field}` })) }));
 
 /** The output shape of the contract's `Figures`, every total and subtotal derived from the leaves. */
 export function buildFigures(values: CellValues): Nested {
@@ -88,15 +103,16 @@ export function buildFigures(values: CellValues): Nested {
     }
   }
   const applications: Nested = {};
-  for (const r of applicationLeafRows) applications[r.field] = applicantCounts(values, [r.field]);
-  for (const g of outcomeGroups) applications[g.field] = applicantCounts(values, g.leaves.map((l) => l.field));
-  applications[resultsTotalRow.field] = applicantCounts(values, outcomeRows.map((r) => r.field));
+  for (const { field, plan } of leafPlans) applications[field] = applicantCounts(values, plan);
+  for (const { field, plan } of groupPlans) applications[field] = applicantCounts(values, plan);
+  applications[resultsTotalRow.field] = applicantCounts(values, resultsTotalPlan);
   const reviewLitigation: Nested = {};
-  for (const b of caseBlocks) {
+  for (const { field, columns } of casePlans) {
     const block: Record<string, number> = {};
-    for (const c of caseColumns) block[c.field] = count(values, `reviewLitigation.${b.field}.${c.field}`);
-    block.total = sumOf(caseColumns.map((c) => block[c.field]));
-    reviewLitigation[b.field] = block;
+    let total = 0;
+    for (const c of columns) total += block[c.field] = count(values, c.path);
+    block.total = total;
+    reviewLitigation[field] = block;
   }
   return { proactive, applications, reviewLitigation };
 }
@@ -112,6 +128,21 @@ export function valuesFromRow(row: Record<string, unknown>): CellValues {
   for (const c of cells) {
     const raw = row[c.sqlColumn];
     values[c.path] = c.kind === 'amount' ? normaliseAmount(raw) : Number(raw ?? 0);
+  }
+  return values;
+}
+
+/**
+ * Reads the cells from the elements of a PostgreSQL array literal of them in catalogue order (`{3,0,12.5000,...}`
+ * split at its commas), starting at element `offset`: one text column instead of 170 is what makes a pre-aggregated
+ * read cheap (see rollups/rollup-read.ts).
+ */
+export function valuesFromList(items: string[], offset = 0): CellValues {
+  const values: CellValues = {};
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    const raw = items[offset + i];
+    values[c.path] = c.kind === 'amount' ? normaliseAmount(raw === 'NULL' ? null : raw) : Number(raw === 'NULL' ? 0 : raw);
   }
   return values;
 }

@@ -100,10 +100,11 @@ function preaggregatedSql(q: AggregateQuery): { sql: string; params: unknown[] }
       ${cells.map((c) => `r.${c.sqlColumn}`).join(', ')}
     from groups g join rollup r on r.unit_id = g.group_id and r.basis = ? and r.year = ? and r.period = ?
     where r.unit_count > 0`;
-  return { sql, params: [...q.groups.params, q.basis, q.year, periodKeyOf(q)] };
+  return { sql, params: [...q.groups.params, q.basis, q.year, periodKey(q)] };
 }
 
-function periodKeyOf(q: { firstMonth: number; lastMonth: number; useAnnual: boolean }): number {
+/** The `rollup` table's `period`: 0 a year, 1-12 a month, 101-104 a quarter. */
+export function periodKey(q: { firstMonth: number; lastMonth: number; useAnnual: boolean }): number {
   if (q.useAnnual) return 0;
   if (q.firstMonth === q.lastMonth) return q.firstMonth;
   return 100 + (q.lastMonth / 3);

@@ -11,6 +11,7 @@ import { ReportScope } from '../reports/report-scope.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
 import type { Unit } from '../units/unit.entity.js';
 import { aggregate, monthsOf, type RollupMode } from './aggregate.sql.js';
+import { readRollup } from './rollup-read.js';
 import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
 /** The summed figures: one statement (a primary-key read when pre-aggregated). Sources and the published report are
@@ -18,7 +19,10 @@ import { CellDifference, PublishedComparison, Rollup, RollupSources } from './ro
 export async function rollup(em: EntityManager, unit: Unit, period: Period, basis: Basis, mode: RollupMode): Promise<Rollup> {
   const time = { year: period.year, ...monthsOf(period), basis, mode };
   const groups = { sql: 'select ?::int as group_id', params: [unit.id] };
-  const computed = (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
+  const computed =
+    mode === 'preaggregated'
+      ? await readRollup(em, unit.id, basis, period.year, time)
+      : (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
   return Object.assign(new Rollup(), {
     unitId: unit.id,
     period,

@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, type JWTPayload } from 'jose';
+import { Role } from '../../src/auth/role.js';
+import { createTokenVerifier, loadTokenKeys, signToken } from '../../src/auth/tokens.js';
+import { loadConfig } from '../../src/config.js';
 import { createUnits, sampleFigures, smallTree } from '../support/fixtures.js';
 import { startTestHub, TEST_AUTH_SECRET, type TestHub } from '../support/test-hub.js';
 import { codeOf, postAs, postWith, type RawAnswer } from './http.js';
@@ -161,5 +164,31 @@ describe('a valid token for a unit that does not exist', () => {
     await createUnits(hub, [{ code: 'D441800008', name: '清远市统计局', kind: 'DEPARTMENT', parentCode: '441800' }]);
     const answer = await postAs(hub, token, `{ rollup(unitCode: "D441800008", period: { year: 2024 }) { basis } }`);
     expect(answer.json).toEqual({ data: { rollup: { basis: 'SUBMITTED' } }, extensions: { sqlStatements: expect.any(Number) } });
+  });
+});
+
+describe('the verifier the server uses, which remembers valid tokens', () => {
+  const keys = loadTokenKeys(loadConfig({ AUTH_SECRET: TEST_AUTH_SECRET }).auth);
+
+  it('answers a remembered token only until its expiry, by the clock it is given', async () => {
+    let clock = Date.now();
+    const verify = createTokenVerifier(keys, 10, () => clock);
+    const token = await signToken(keys, { unitCode: '441800', role: Role.OVERSIGHT }, '1h');
+    expect(await verify(token)).toMatchObject({ unitCode: '441800', role: Role.OVERSIGHT });
+    expect(await verify(token)).toMatchObject({ unitCode: '441800', role: Role.OVERSIGHT });
+    clock += 3601_000;
+    expect(await verify(token)).toBeNull();
+  });
+
+  it('never remembers a forged token, and keeps at most its capacity', async () => {
+    const verify = createTokenVerifier(keys, 2);
+    const forged = await jwt({ secret: 'another-secret-0123456789-abcdefghijklmnop' });
+    expect(await verify(forged)).toBeNull();
+    expect(verify.remembered()).toBe(0);
+    const tokens = await Promise.all(['441800', '441802', '441803'].map((unitCode) => signToken(keys, { unitCode, role: Role.OVERSIGHT }, '1h')));
+    for (const t of tokens) expect((await verify(t))?.unitCode).toBeDefined();
+    expect(verify.remembered()).toBe(2);
+    // The first was evicted and is verified afresh: still valid, and still answered correctly.
+    expect((await verify(tokens[0]))?.unitCode).toBe('441800');
   });
 });

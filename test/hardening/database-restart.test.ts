@@ -2,7 +2,7 @@
  * The hub outlives its database: on a PostgreSQL server of this test's own, stopped and started again on the same
  * port, the hub answers DATABASE_UNAVAILABLE (retryable) while the database is down — also to a request caught in
  * flight — keeps serving, and answers normally again within seconds of the database coming back. The same hub runs
- * twice: in this process (createHub) and as the real process (`src/main.ts` on DATABASE_URL), which must stay alive.
+ * twice: in this process (createHub) and as the real process (the compiled `dist/src/main.js` on DATABASE_URL), which must stay alive.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MikroORM } from '@mikro-orm/postgresql';

@@ -1,5 +1,5 @@
 /**
- * The hub as a user starts it: `node --import @swc-node/register/esm-register src/main.ts` in a child process, with
+ * The hub as `npm start` runs it: the JavaScript `npm run build` compiled (`npm test` builds first), in a child process, with
  * its JSON log lines collected, plus the small tools the process tests need (free and busy ports, postgres pids).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,7 +24,7 @@ export interface HubProcess {
 }
 
 export function spawnHub(env: NodeJS.ProcessEnv): HubProcess {
-  const child = spawn(NODE, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, ['--enable-source-maps', 'dist/src/main.js'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let all = '';
   child.stdout!.on('data', (chunk: Buffer) => {

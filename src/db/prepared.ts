@@ -1,0 +1,41 @@
+/**
+ * Hot reads as named prepared statements on the ORM's own pg pool. MikroORM sends every statement as text with the
+ * parameters interpolated, so PostgreSQL parses and plans a 170-column read afresh each time and Node writes
+ * kilobytes of SQL per request; a named statement is parsed and planned once per connection and then only bound.
+ * Used for reads outside transactions only: inside one, the statement goes through the transaction's connection.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { countStatement } from './query-counter.js';
+
+export interface PreparedStatement {
+  /** Derived from the text, so a name can never stand for two different statements on one connection. */
+  name: string;
+  /** SQL with `$1`, `$2`, ... placeholders, each used in order. */
+  text: string;
+}
+
+export function prepared(text: string): PreparedStatement {
+  return { name: `hub_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, text };
+}
+
+const pools = new WeakMap<object, Promise<pg.Pool>>();
+
+function poolOf(em: EntityManager): Promise<pg.Pool> {
+  const connection = em.getConnection();
+  let pool = pools.get(connection);
+  if (!pool) pools.set(connection, (pool = connection.getNativeClient() as Promise<pg.Pool>));
+  return pool;
+}
+
+export async function queryPrepared<T>(em: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+  // In a transaction the read must see its writes: the ORM runs it there, as text with `?` placeholders, which it
+  // fills in itself (an array becomes a list, hence `array[?]`).
+  if (em.isInTransaction()) {
+    return em.execute<T[]>(statement.text.replace(/\$(\d+)/g, (_, n: string) => (Array.isArray(values[Number(n) - 1]) ? 'array[?]' : '?')), values);
+  }
+  countStatement();
+  const result = await (await poolOf(em)).query({ name: statement.name, text: statement.text, values });
+  return result.rows as T[];
+}
