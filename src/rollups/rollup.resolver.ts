@@ -5,8 +5,7 @@ import type { Context } from '../graphql/context.js';
 import { checkPeriod, PeriodInput } from '../reports/period.js';
 import { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
-import { requireUnit } from '../units/unit.service.js';
-import { rollup, rollupPublished, rollupSources } from './rollup.service.js';
+import { rollupOfUnit, rollupPublished, rollupSources } from './rollup.service.js';
 import { PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
 @Resolver(() => Rollup)
@@ -16,12 +15,9 @@ export class RollupResolver {
     @Arg('unitCode') unitCode: string,
     @Arg('period', () => PeriodInput) periodInput: PeriodInput,
     @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED, description: 'Latest submitted figures, or only approved ones.' }) basis: Basis,
-    @Ctx() { em, loaders, access, rollupMode }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Rollup> {
-    const period = checkPeriod(periodInput);
-    const unit = await requireUnit(loaders.units, unitCode);
-    await access.requireSubtree(unit);
-    return rollup(em, unit, period, basis, rollupMode);
+    return rollupOfUnit(ctx, unitCode, checkPeriod(periodInput), basis, ctx.rollupMode);
   }
 
   @FieldResolver(() => RollupSources, { description: 'Where the figures came from.' })

@@ -9,20 +9,40 @@ import { emptyValues, type CellValues } from '../format/figures.js';
 import type { Period } from '../reports/period.js';
 import { ReportScope } from '../reports/report-scope.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
+import type { Access } from '../auth/access.js';
+import { notFound } from '../graphql/errors.js';
 import type { Unit } from '../units/unit.entity.js';
-import { aggregate, monthsOf, type RollupMode } from './aggregate.sql.js';
-import { readRollup } from './rollup-read.js';
+import { normaliseUnitCode } from '../units/unit-code.js';
+import type { UnitLoaders } from '../units/unit.loaders.js';
+import { requireUnit } from '../units/unit.service.js';
+import { aggregate, monthsOf, type AggregateRow, type RollupMode } from './aggregate.sql.js';
+import { readUnitRollup } from './rollup-read.js';
 import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
-/** The summed figures: one statement (a primary-key read when pre-aggregated). Sources and the published report are
- * resolved only when a query asks for them (`rollupSources`, `rollupPublished`). */
-export async function rollup(em: EntityManager, unit: Unit, period: Period, basis: Basis, mode: RollupMode): Promise<Rollup> {
-  const time = { year: period.year, ...monthsOf(period), basis, mode };
-  const groups = { sql: 'select ?::int as group_id', params: [unit.id] };
-  const computed =
-    mode === 'preaggregated'
-      ? await readRollup(em, unit.id, basis, period.year, time)
-      : (await aggregate(em, { groups, members: 'subtree', scope: ReportScope.SELF, ...time })).get(unit.id);
+/**
+ * A unit's rollup as the `rollup` query answers it: the unit found by its code, the viewer's right to its subtree
+ * checked, and the summed figures. Pre-aggregated, the unit and its figures are one prepared statement; on the fly,
+ * the unit is looked up and its subtree summed. Sources and the published report are resolved only when a query
+ * asks for them (`rollupSources`, `rollupPublished`).
+ */
+export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: UnitLoaders }; access: Access }, unitCode: string, period: Period, basis: Basis, mode: RollupMode): Promise<Rollup> {
+  const time = monthsOf(period);
+  if (mode === 'onthefly') {
+    const unit = await requireUnit(ctx.loaders.units, unitCode);
+    await ctx.access.requireSubtree(unit);
+    const computed = (await aggregate(ctx.em, { groups: { sql: 'select ?::int as group_id', params: [unit.id] }, members: 'subtree', scope: ReportScope.SELF, year: period.year, ...time, basis, mode })).get(unit.id);
+    return rollupOf(unit, period, basis, mode, computed);
+  }
+  const code = normaliseUnitCode(unitCode);
+  const { unit, row } = await readUnitRollup(ctx.em, code, basis, period.year, time);
+  if (!unit) throw notFound('unit', { unitCode });
+  ctx.loaders.units.byCode.prime(code, unit);
+  ctx.loaders.units.byId.prime(unit.id, unit);
+  await ctx.access.requireSubtree(unit);
+  return rollupOf(unit, period, basis, mode, row);
+}
+
+function rollupOf(unit: Unit, period: Period, basis: Basis, mode: RollupMode, computed: AggregateRow | null | undefined): Rollup {
   return Object.assign(new Rollup(), {
     unitId: unit.id,
     period,
