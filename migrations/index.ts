@@ -3,10 +3,12 @@ import { Migration20261123000001Foundation } from './Migration20261123000001Foun
 import { Migration20261123000002Deadlines } from './Migration20261123000002Deadlines.js';
 import { Migration20261123000003Workflow } from './Migration20261123000003Workflow.js';
 import { Migration20261123000004Rollups } from './Migration20261123000004Rollups.js';
+import { Migration20261123000006ReadIndexes } from './Migration20261123000006ReadIndexes.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
   { name: 'Migration20261123000002Deadlines', class: Migration20261123000002Deadlines },
   { name: 'Migration20261123000003Workflow', class: Migration20261123000003Workflow },
   { name: 'Migration20261123000004Rollups', class: Migration20261123000004Rollups },
+  { name: 'Migration20261123000006ReadIndexes', class: Migration20261123000006ReadIndexes },
 ];

@@ -5,7 +5,17 @@
  */
 import { applicantColumns, applicationRows, caseBlocks, caseColumns, cellByPath, outcomeGroups, outcomeRows, resultsTotalRow, type Cell } from './catalogue.js';
 
-export function cellsOf(path: string): Cell[] {
+// The catalogue is fixed, so each figure's cells are listed once: dashboards and rankings ask for the same few
+// figures (the 126 cells of 办理结果总计 among them) hundreds of times per request.
+const cellsByPath = new Map<string, readonly Cell[]>();
+
+export function cellsOf(path: string): readonly Cell[] {
+  let found = cellsByPath.get(path);
+  if (!found) cellsByPath.set(path, (found = Object.freeze(listCells(path))));
+  return found;
+}
+
+function listCells(path: string): Cell[] {
   const stored = cellByPath.get(path);
   if (stored) return [stored];
   const [section, row, column] = path.split('.');
@@ -25,5 +35,7 @@ export function cellsOf(path: string): Cell[] {
 }
 
 export function sumOfPaths(values: Record<string, number | string>, paths: string[]): number {
-  return paths.flatMap(cellsOf).reduce((sum, c) => sum + Number(values[c.path] ?? 0), 0);
+  let sum = 0;
+  for (const path of paths) for (const c of cellsOf(path)) sum += Number(values[c.path] ?? 0);
+  return sum;
 }

@@ -36,25 +36,32 @@ const sumOf = (paths: string[]) => paths.flatMap(cellsOf).map((c) => `coalesce(a
 export async function rankUnits(em: EntityManager, q: RankingQuery): Promise<RankedRow[]> {
   const needed = [...new Map([...q.metric.numerator, ...(q.metric.denominator ?? [])].flatMap(cellsOf).map((c) => [c.sqlColumn, c])).values()];
   const inner = aggregateSql({ ...q, members: 'subtree', scope: ReportScope.SELF, cells: needed });
-  const numerator = sumOf(q.metric.numerator);
-  const denominator = q.metric.denominator ? sumOf(q.metric.denominator) : 'null::numeric';
+  const rate = q.metric.kind === 'rate';
   // A unit that reported nothing has no value at all (not 0): it is listed unranked as NO_FIGURES.
-  const value = `case when a.group_id is null then null else ${q.metric.kind === 'rate' ? `(${numerator})::numeric / nullif(${denominator}, 0)` : `(${numerator})::numeric`} end`;
+  const value = rate ? 's.numerator / nullif(s.denominator, 0)' : 's.numerator';
   // A unit is rankable when it reported anything, and for a rate when its denominator reaches the minimum.
-  const rankable = q.metric.kind === 'rate' ? `a.group_id is not null and (${denominator}) >= greatest(?::int, 1)` : 'a.group_id is not null';
+  const rankable = rate ? 's.group_id is not null and s.denominator >= greatest(?::int, 1)' : 's.group_id is not null';
+  // The sums are written once and computed once per unit (materialized): a rate's denominator can span 126 cells,
+  // and parsing, planning and evaluating that expression at every use cost more than reading the rollup rows.
   const sql = `
     with agg as (${inner.sql}),
+    -- grain: one row per unit with figures: the metric's numerator and denominator over its subtree
+    sums as materialized (
+      select a.group_id, (${sumOf(q.metric.numerator)})::numeric as numerator,
+        ${rate ? `(${sumOf(q.metric.denominator!)})::numeric` : 'null::numeric'} as denominator
+      from agg a
+    ),
     -- grain: one row per ranked unit
     scored as (
-      select g.group_id as unit_id, a.group_id is not null as has_figures, (${numerator})::numeric as numerator,
-        ${denominator === 'null::numeric' ? denominator : `(${denominator})::numeric`} as denominator, ${value} as value, ${rankable} as rankable
-      from (${q.groups.sql}) g left join agg a on a.group_id = g.group_id
+      select g.group_id as unit_id, s.group_id is not null as has_figures, coalesce(s.numerator, 0) as numerator,
+        ${rate ? 'coalesce(s.denominator, 0)' : 'null::numeric'} as denominator, ${value} as value, ${rankable} as rankable
+      from (${q.groups.sql}) g left join sums s on s.group_id = g.group_id
     )
     select unit_id, has_figures, numerator, denominator, value,
       case when rankable then rank() over (partition by rankable order by value ${q.descending ? 'desc' : 'asc'}) end as rank
     from scored
     order by rankable desc, rank, value ${q.descending ? 'desc' : 'asc'} nulls last, unit_id`;
-  const params = [...inner.params, ...(q.metric.kind === 'rate' ? [q.minDenominator] : []), ...q.groups.params];
+  const params = [...inner.params, ...(rate ? [q.minDenominator] : []), ...q.groups.params];
   const rows = await em.execute<Record<string, unknown>[]>(sql, params);
   return rows.map((r) => ({
     unitId: r.unit_id as number,
