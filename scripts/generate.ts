@@ -15,8 +15,9 @@ import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { rebuildRollupStatements } from '../src/rollups/preaggregate.js';
 import { buildHierarchy, SCALE_SPECS, SCALES, type Scale } from '../seeds/generate/hierarchy.js';
-import { loadReports } from '../seeds/generate/load-reports.js';
-import { loadUnits, resetData, unitCount } from '../seeds/generate/load-units.js';
+import { dropForeignKeys } from '../seeds/generate/deferred-keys.js';
+import { loadReports, type ReportCounts } from '../seeds/generate/load-reports.js';
+import { emptyReportTables, loadUnits, resetData, unitCount } from '../seeds/generate/load-units.js';
 import { createProgress, type Progress } from '../seeds/generate/progress.js';
 
 export interface GenerateOptions { scale: Scale; seed: number; years?: number[]; area?: string | null; reset?: boolean }
@@ -32,48 +33,43 @@ export async function generate(url: string, options: GenerateOptions, progress: 
   const started = Date.now();
   const years = [...new Set(options.years ?? SCALE_SPECS[options.scale].years)].sort((a, b) => a - b);
   const units = buildHierarchy(options.scale, { seed: options.seed, area: options.area });
-  const pool = new pg.Pool({ connectionString: url, max: 3 });
-  // Losing the last commits in a crash is harmless for data that can be regenerated, and not waiting for the WAL
-  // flush of every batch makes the load markedly faster.
-  pool.on('connect', (client) => void client.query('set synchronous_commit = off'));
-  // pool.end() resolves before its connections have closed: when the embedded server stops right after, an idle
-  // connection gets "terminating connection" and the pool would emit an unhandled 'error' that kills the process.
-  // Errors that matter surface through the queries themselves.
-  pool.on('error', () => undefined);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    const client = await pool.connect();
-    let ids: Map<string, number>;
+    // Losing the last commits in a crash is harmless for data that can be regenerated, and not waiting for the WAL
+    // flush of every commit makes the load faster.
+    await client.query('set synchronous_commit = off');
+    await client.query('begin');
+    if (options.reset) await resetData(client);
+    else if (await unitCount(client)) throw new Error('the database already holds units: pass --reset to replace them with synthetic data');
+    await client.query('commit');
+    const ids = await loadUnits(client, units, progress);
+    const unitsDone = Date.now();
+    // Reports and rollups in one transaction: the report tables emptied in it take frozen rows (COPY FREEZE), foreign
+    // keys check every row once, at the end, and a failure leaves no reports without their rollups.
+    let counts: ReportCounts;
+    let reportsDone: number;
+    await client.query('begin');
     try {
-      await client.query('begin');
-      if (options.reset) await resetData(client);
-      else if (await unitCount(client)) throw new Error('the database already holds units: pass --reset to replace them with synthetic data');
+      await emptyReportTables(client);
+      const addReportKeys = await dropForeignKeys(client, ['report', 'report_revision']);
+      counts = await loadReports(client, units.map((u) => ({ id: ids.get(u.code)!, code: u.code, kind: u.kind })), options.seed, years, progress);
+      await client.query(`select setval(pg_get_serial_sequence(t, 'id'), ${counts.reports + 1}, false) from unnest(array['report', 'report_revision']) as t`);
+      for (const sql of addReportKeys) await client.query(sql);
+      // Fresh statistics, so that the rollup rebuild and the hub's first queries are planned for the real sizes: of
+      // the columns queries join and filter on (those of report_revision's 166 figures would take seconds and steer
+      // no plan; autovacuum gathers them later).
+      await client.query('analyze unit, unit_closure, report, report_revision (report_id, revision)');
+      reportsDone = Date.now();
+      // A bulk load goes around the write path: its pre-aggregated rollups are rebuilt in bulk.
+      progress.note('rebuilding the pre-aggregated rollups …');
+      for (const sql of rebuildRollupStatements()) await client.query(sql);
       await client.query('commit');
-      ids = await loadUnits(client, units, progress);
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
-    } finally {
-      client.release();
     }
-    const unitsDone = Date.now();
-    const counts = await loadReports(pool, units.map((u) => ({ id: ids.get(u.code)!, code: u.code, kind: u.kind })), options.seed, years, progress);
-    const reportsDone = Date.now();
-    // Fresh statistics, so that the hub's first queries over the new rows are planned for their real sizes.
-    await pool.query('analyze unit, unit_closure, report, report_revision');
-    // A bulk load goes around the write path: its pre-aggregated rollups are rebuilt in bulk, in one transaction.
-    process.stderr.write('rebuilding the pre-aggregated rollups …\n');
-    const rollupClient = await pool.connect();
-    try {
-      await rollupClient.query('begin');
-      for (const sql of rebuildRollupStatements()) await rollupClient.query(sql);
-      await rollupClient.query('commit');
-    } catch (error) {
-      await rollupClient.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      rollupClient.release();
-    }
-    const q = async <T extends pg.QueryResultRow>(sql: string) => (await pool.query<T>(sql)).rows;
+    const q = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;
     const byKind = await q<{ kind: string; n: string }>('select kind, count(*) as n from unit group by kind order by kind');
     const [{ reports, revisions }] = await q<{ reports: string; revisions: string }>(
       'select (select count(*) from report) as reports, (select count(*) from report_revision) as revisions');
@@ -88,7 +84,7 @@ export async function generate(url: string, options: GenerateOptions, progress: 
       databaseSize: size.pretty, databaseBytes: Number(size.bytes),
     };
   } finally {
-    await pool.end();
+    await client.end();
   }
 }
 

@@ -6,8 +6,8 @@
  * holds for a month and for any longer period, and no continuity warning is raised. Volumes are skewed like real
  * ones: most townships see almost no applications, a few county offices and departments see many.
  */
-import { applicantColumns, caseBlocks, outcomeRows, proactiveRows } from '../src/format/catalogue.js';
-import { emptyValues, type CellValues } from '../src/format/figures.js';
+import { applicantColumns, caseBlocks, cells, outcomeRows, proactiveRows } from '../src/format/catalogue.js';
+import { zeroValue, type CellValue, type CellValues } from '../src/format/figures.js';
 import { UnitKind } from '../src/units/unit-kind.js';
 
 /** FNV-1a: a stable 32-bit seed from a text key. */
@@ -51,8 +51,10 @@ function binomial(rng: () => number, n: number, p: number): number {
 
 /** Splits n items over buckets by weight (a multinomial draw). */
 function spread(rng: () => number, n: number, weights: number[]): number[] {
-  const out = weights.map(() => 0);
-  const total = weights.reduce((a, b) => a + b, 0);
+  // Plain loops: this runs nine times for every generated month.
+  const out: number[] = new Array<number>(weights.length).fill(0);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
   if (n > 500) {
     // Large counts: expected shares, the rounding remainder to the largest bucket.
     weights.forEach((w, i) => (out[i] = Math.floor((n * w) / total)));
@@ -118,6 +120,33 @@ export function yuanToWan(yuan: number): string {
   return frac ? `${whole}.${frac}` : String(whole);
 }
 
+/** Where each cell the series writes sits in `cells` order; looked up once, not per month. */
+const slotOf = new Map(cells.map((c, i) => [c.path, i]));
+function slot(path: string): number {
+  const i = slotOf.get(path);
+  if (i === undefined) throw new Error(`the synthetic series writes ${path}, which the catalogue does not store`);
+  return i;
+}
+const APPLICANT_SLOTS = applicantColumns.map((c) => ({
+  field: c.field,
+  share: APPLICANT_WEIGHTS[c.field] / 100,
+  newReceived: slot(`applications.newReceived.${c.field}`),
+  carriedOver: slot(`applications.carriedOver.${c.field}`),
+  carriedForward: slot(`applications.carriedForward.${c.field}`),
+  outcomes: outcomeRows.map((r) => slot(`applications.${r.field}.${c.field}`)),
+}));
+const OUTCOME_WEIGHT_LIST = outcomeRows.map((r) => OUTCOME_WEIGHTS[r.field]);
+const CASE_WEIGHTS = [60, 10, 20, 10];
+const CASE_SLOTS = caseBlocks.map((b) => ['upheld', 'corrected', 'otherOutcome', 'pending'].map((k) => slot(`reviewLitigation.${b.field}.${k}`)));
+const DOCUMENT_ROWS = proactiveRows
+  .filter((x) => x.shape === 'documents')
+  .map((r) => ({ field: r.field, issued: slot(`proactive.${r.field}.issued`), repealed: slot(`proactive.${r.field}.repealed`), inForce: slot(`proactive.${r.field}.inForce`) }));
+const LICENSING = slot('proactive.administrativeLicensing');
+const PENALTY = slot('proactive.administrativePenalty');
+const COERCION = slot('proactive.administrativeCoercion');
+const FEES = slot('proactive.administrativeFees');
+const EMPTY_ROW: CellValue[] = cells.map(zeroValue);
+
 export class FigureSeries {
   private readonly rng: () => number;
   private carried: Record<string, number>;
@@ -132,42 +161,53 @@ export class FigureSeries {
     };
   }
 
-  /** Figures of the next month. */
+  /** Figures of the next month, keyed by catalogue path. */
   next(): CellValues {
-    const v = emptyValues();
+    const row = this.nextRow();
+    const v: CellValues = {};
+    for (let i = 0; i < cells.length; i++) v[cells[i].path] = row[i];
+    return v;
+  }
+
+  /**
+   * Figures of the next month as one value per cell, in `cells` order: what a bulk load writes. The same draws as
+   * `next()` (which is built on it), without a keyed object per month, which made the generator spend most of its
+   * time hashing path strings.
+   */
+  nextRow(): CellValue[] {
+    const v = EMPTY_ROW.slice();
     const { rng, profile } = this;
-    const set = (path: string, value: number | string) => {
-      v[path] = value;
-    };
-    for (const c of applicantColumns) {
+    let handled = 0;
+    for (const c of APPLICANT_SLOTS) {
       const opening = this.carried[c.field];
-      const received = poisson(rng, profile.applicationsPerMonth * (APPLICANT_WEIGHTS[c.field] / 100));
+      const received = poisson(rng, profile.applicationsPerMonth * c.share);
       const closing = binomial(rng, opening + received, 0.15);
-      const outcomes = spread(rng, opening + received - closing, outcomeRows.map((r) => OUTCOME_WEIGHTS[r.field]));
-      set(`applications.newReceived.${c.field}`, received);
-      set(`applications.carriedOver.${c.field}`, opening);
-      set(`applications.carriedForward.${c.field}`, closing);
-      outcomeRows.forEach((r, i) => set(`applications.${r.field}.${c.field}`, outcomes[i]));
+      const outcomes = spread(rng, opening + received - closing, OUTCOME_WEIGHT_LIST);
+      v[c.newReceived] = received;
+      v[c.carriedOver] = opening;
+      v[c.carriedForward] = closing;
+      for (let i = 0; i < outcomes.length; i++) v[c.outcomes[i]] = outcomes[i];
+      // The outcomes split exactly what was handled: opening + received - closing.
+      handled += opening + received - closing;
       this.carried[c.field] = closing;
     }
-    const handled = outcomeRows.reduce((sum, r) => sum + applicantColumns.reduce((s, c) => s + Number(v[`applications.${r.field}.${c.field}`]), 0), 0);
     const caseMeans = [handled * 0.04, handled * 0.01, handled * 0.008];
-    caseBlocks.forEach((b, i) => {
-      const [upheld, corrected, otherOutcome, pending] = spread(rng, poisson(rng, caseMeans[i]), [60, 10, 20, 10]);
-      Object.entries({ upheld, corrected, otherOutcome, pending }).forEach(([k, n]) => set(`reviewLitigation.${b.field}.${k}`, n));
+    CASE_SLOTS.forEach((slots, i) => {
+      const counts = spread(rng, poisson(rng, caseMeans[i]), CASE_WEIGHTS);
+      slots.forEach((s, k) => (v[s] = counts[k]));
     });
-    for (const r of proactiveRows.filter((x) => x.shape === 'documents')) {
+    for (const r of DOCUMENT_ROWS) {
       const issued = poisson(rng, r.field === 'rules' ? profile.rulesPerYear / 12 : profile.normativeDocumentsPerMonth);
       const repealed = binomial(rng, this.inForce[r.field], 0.004);
       this.inForce[r.field] += issued - repealed;
-      set(`proactive.${r.field}.issued`, issued);
-      set(`proactive.${r.field}.repealed`, repealed);
-      set(`proactive.${r.field}.inForce`, this.inForce[r.field]);
+      v[r.issued] = issued;
+      v[r.repealed] = repealed;
+      v[r.inForce] = this.inForce[r.field];
     }
-    set('proactive.administrativeLicensing', poisson(rng, profile.licensingPerMonth));
-    set('proactive.administrativePenalty', poisson(rng, profile.penaltiesPerMonth));
-    set('proactive.administrativeCoercion', poisson(rng, profile.coercionPerMonth));
-    set('proactive.administrativeFees', yuanToWan(profile.feesYuanPerMonth ? Math.round(profile.feesYuanPerMonth * (0.5 + rng())) : 0));
+    v[LICENSING] = poisson(rng, profile.licensingPerMonth);
+    v[PENALTY] = poisson(rng, profile.penaltiesPerMonth);
+    v[COERCION] = poisson(rng, profile.coercionPerMonth);
+    v[FEES] = yuanToWan(profile.feesYuanPerMonth ? Math.round(profile.feesYuanPerMonth * (0.5 + rng())) : 0);
     return v;
   }
 }

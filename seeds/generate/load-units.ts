@@ -32,13 +32,29 @@ export async function unitCount(client: pg.ClientBase): Promise<number> {
  * because the cascade reaches tables a later migration adds.
  */
 export async function resetData(client: pg.ClientBase): Promise<void> {
+  await truncateGuarded(client, ['unit', 'unit_closure', 'report', 'report_revision', 'deadline_rule']);
+}
+
+/**
+ * Truncates the report tables, which must be empty (a database just reset, or one without units), so that COPY
+ * FREEZE may write into them in this transaction. Their locks are taken first, so no report can arrive in between.
+ */
+export async function emptyReportTables(client: pg.ClientBase): Promise<void> {
+  await client.query('lock table report, report_revision in access exclusive mode');
+  const { rows } = await client.query<{ any: boolean }>('select exists (select 1 from report) or exists (select 1 from report_revision) as any');
+  if (rows[0].any) throw new Error('reports arrived while the units were being loaded: run again with --reset');
+  await truncateGuarded(client, ['report', 'report_revision']);
+}
+
+/** TRUNCATE … RESTART IDENTITY CASCADE with the truncate guards off for this transaction only (see resetData). */
+async function truncateGuarded(client: pg.ClientBase, tables: string[]): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     `select distinct c.relname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
      where not t.tgisinternal and c.relnamespace = current_schema()::regnamespace and t.tgtype & 32 <> 0 -- 32: TRUNCATE`,
   );
   const guarded = [...new Set(['report_revision', ...rows.map((r) => r.name)])].map((t) => client.escapeIdentifier(t));
   for (const table of guarded) await client.query(`alter table ${table} disable trigger user`);
-  await client.query('truncate unit, unit_closure, report, report_revision, deadline_rule restart identity cascade');
+  await client.query(`truncate ${tables.map((t) => client.escapeIdentifier(t)).join(', ')} restart identity cascade`);
   for (const table of guarded) await client.query(`alter table ${table} enable trigger user`);
 }
 

@@ -52,17 +52,21 @@ export interface FiguresInputReading {
   givenTotals: Map<string, CellValue>;
 }
 
+// The keys of each path, split once (every submission reads every cell).
+const cellKeys = cells.map((c) => c.path.split('.'));
+const givenTotalKeys = givenTotalPaths.map((p) => p.split('.'));
+
 /** Reads a nested figures input: omitted leaves are 0, given totals are kept aside for checking. */
 export function readFiguresInput(input: Nested | undefined): FiguresInputReading {
   const values: CellValues = {};
-  for (const cell of cells) {
-    const v = at(input, cell.path.split('.'));
-    values[cell.path] = v === undefined || v === null ? zeroValue(cell) : v;
+  for (let i = 0; i < cells.length; i++) {
+    const v = at(input, cellKeys[i]);
+    values[cells[i].path] = v === undefined || v === null ? zeroValue(cells[i]) : v;
   }
   const givenTotals = new Map<string, CellValue>();
-  for (const path of givenTotalPaths) {
-    const v = at(input, path.split('.'));
-    if (v !== undefined && v !== null) givenTotals.set(path, v);
+  for (let i = 0; i < givenTotalPaths.length; i++) {
+    const v = at(input, givenTotalKeys[i]);
+    if (v !== undefined && v !== null) givenTotals.set(givenTotalPaths[i], v);
   }
   return { values, givenTotals };
 }
@@ -119,7 +123,9 @@ export function buildFigures(values: CellValues): Nested {
 
 /** The values as stored: amounts in their canonical decimal form ("0012.50" -> "12.5"). Call after validation. */
 export function canonicalValues(values: CellValues): CellValues {
-  return Object.fromEntries(cells.map((c) => [c.path, c.kind === 'amount' ? (normaliseDecimal(String(values[c.path])) ?? values[c.path]) : values[c.path]]));
+  const out: CellValues = {};
+  for (const c of cells) out[c.path] = c.kind === 'amount' ? (normaliseDecimal(String(values[c.path])) ?? values[c.path]) : values[c.path];
+  return out;
 }
 
 /** Reads the cells of a SQL row (`report_revision` or a sum over it). Postgres returns bigint and numeric as text. */

@@ -6,6 +6,7 @@ import {
   applicantColumns,
   applicantTotalColumn,
   applicationLeafRows,
+  applicationRows,
   carriedForwardRow,
   carriedOverRow,
   caseBlocks,
@@ -41,6 +42,15 @@ export interface Violation {
   message: string;
 }
 
+/**
+ * `applications.<row>.<column>` for every row and column (总计 too), built once: the checks below look cells up a few
+ * thousand times per submission, and building each key anew was most of their cost.
+ */
+const appPaths: Record<string, Record<string, string>> = Object.fromEntries(
+  applicationRows.map((r) => [r.field, Object.fromEntries([...applicantColumns, applicantTotalColumn].map((c) => [c.field, `applications.${r.field}.${c.field}`]))]),
+);
+const casePaths = caseBlocks.map((b) => ({ total: `reviewLitigation.${b.field}.total`, cells: caseColumns.map((c) => `reviewLitigation.${b.field}.${c.field}`) }));
+
 /** Postgres `integer`; a count beyond it is not a plausible number of applications for one unit and period. */
 const MAX_COUNT = 2_147_483_647;
 
@@ -74,17 +84,17 @@ export function checkIdentities({ values, givenTotals }: FiguresInputReading): V
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) found.push(violation('NON_NEGATIVE', path, 'a whole number ≥ 0', v, `应为不小于 0 的整数，实为 ${v}`));
   }
 
-  const leaf = (row: string, col: string) => Number(values[`applications.${row}.${col}`]);
+  const leaf = (row: string, col: string) => Number(values[appPaths[row][col]]);
   const given = (path: string) => (givenTotals.has(path) ? Number(givenTotals.get(path)) : undefined);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
   // APP_ROW_TOTAL: in every row, 总计 = the six applicant columns. For 三（七）总计 the columns may be given too.
-  const resultsColumn = (col: string) => given(`applications.${resultsTotalRow.field}.${col}`) ?? sum(outcomeRows.map((r) => leaf(r.field, col)));
+  const resultsColumn = (col: string) => given(appPaths[resultsTotalRow.field][col]) ?? sum(outcomeRows.map((r) => leaf(r.field, col)));
   const rowColumns = (row: string) =>
     applicantColumns.map((c) => (row === resultsTotalRow.field ? resultsColumn(c.field) : leaf(row, c.field)));
-  const rowTotal = (row: string) => given(`applications.${row}.total`) ?? sum(rowColumns(row));
+  const rowTotal = (row: string) => given(appPaths[row].total) ?? sum(rowColumns(row));
   for (const row of [...applicationLeafRows.map((r) => r.field), resultsTotalRow.field]) {
-    const path = `applications.${row}.total`;
+    const path = appPaths[row].total;
     const printed = given(path);
     const expected = sum(rowColumns(row));
     if (printed !== undefined && printed !== expected) found.push(violation('APP_ROW_TOTAL', path, expected, printed));
@@ -94,7 +104,7 @@ export function checkIdentities({ values, givenTotals }: FiguresInputReading): V
   const columnsWithTotal = [...applicantColumns.map((c) => c.field), applicantTotalColumn.field];
   const cellOf = (row: string, col: string) => (col === applicantTotalColumn.field ? rowTotal(row) : leaf(row, col));
   for (const col of columnsWithTotal) {
-    const path = `applications.${resultsTotalRow.field}.${col}`;
+    const path = appPaths[resultsTotalRow.field][col];
     const printed = given(path);
     const expected = sum(outcomeRows.map((r) => cellOf(r.field, col)));
     if (printed !== undefined && printed !== expected) found.push(violation('APP_RESULTS_SUM', path, expected, printed));
@@ -106,17 +116,17 @@ export function checkIdentities({ values, givenTotals }: FiguresInputReading): V
     const opening = cellOf(newReceivedRow.field, col) + cellOf(carriedOverRow.field, col);
     const closing = cellOf(carriedForwardRow.field, col);
     if (opening !== results + closing) {
-      const path = `applications.${carriedForwardRow.field}.${col}`;
+      const path = appPaths[carriedForwardRow.field][col];
       const why = `一 + 二 应等于 三（七）+ 四：${cellOf(newReceivedRow.field, col)} + ${cellOf(carriedOverRow.field, col)} ≠ ${results} + ${closing}`;
       found.push(violation('APP_BALANCE', path, opening - results, closing, why));
     }
   }
 
   // REV_BLOCK_TOTAL: in each block of section 四, 总计 = 维持 + 纠正 + 其他结果 + 尚未审结.
-  for (const b of caseBlocks) {
-    const path = `reviewLitigation.${b.field}.total`;
+  for (const b of casePaths) {
+    const path = b.total;
     const printed = given(path);
-    const expected = sum(caseColumns.map((c) => Number(values[`reviewLitigation.${b.field}.${c.field}`])));
+    const expected = sum(b.cells.map((c) => Number(values[c])));
     if (printed !== undefined && printed !== expected) found.push(violation('REV_BLOCK_TOTAL', path, expected, printed));
   }
   return found;

@@ -3,11 +3,13 @@
  * names a cell. Reads take many keys at once for DataLoaders.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql, Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
 import type { Violation } from '../format/identities.js';
-import { valuesFromRow, type CellValues } from '../format/figures.js';
-import type { ReportScope } from './report-scope.js';
-import type { ReportStatus } from './report-status.js';
+import { valuesFromList, valuesFromRow, type CellValues } from '../format/figures.js';
+import { cellAliases, revisionCells, rollupDeltaCtes, rollupDeltaSelect, unitYearLock } from '../rollups/preaggregate.js';
+import { ReportScope } from './report-scope.js';
+import { Basis, type ReportStatus } from './report-status.js';
 
 export const figureColumns = cells.map((c) => c.sqlColumn);
 
@@ -73,28 +75,93 @@ function toStored(row: Record<string, unknown>): StoredRevision {
   };
 }
 
+const lockSql = (unitYear: boolean) => `select r.id, ${stateColumns} from report r
+  where ${unitYear ? `${unitYearLock} and ` : ''}r.unit_id = ?::int and r.year = ?::smallint and r.month is not distinct from ?::smallint and r.scope = ?::report_scope
+  for update of r`;
+const LOCK = lockSql(false);
+const LOCK_UNIT_YEAR = lockSql(true);
+
 /**
- * Finds the report of a unit and period, creating an empty one (revision 0, no status) if there is none, and locks
- * it for the rest of the transaction so that concurrent writes to one report queue up instead of racing.
+ * Locks the report of a unit and period for the rest of the transaction, so that concurrent writes to one report
+ * queue up instead of racing; a SELF report's unit-year lock (rollups/preaggregate.ts) is taken first, in the same
+ * statement. Its rows go to `lockedState`: none when the report does not exist yet (then `lockReport`).
  */
-export async function lockReport(em: EntityManager, key: ReportKey): Promise<ReportState> {
-  await em.execute(
-    `insert into report (unit_id, year, month, scope, current_revision, status) values (?, ?, ?, ?, 0, 'DRAFT')
+export function lockStatement(key: ReportKey): Statement {
+  const self = key.scope === ReportScope.SELF;
+  return { sql: self ? LOCK_UNIT_YEAR : LOCK, values: [...(self ? [key.unitId, key.year] : []), key.unitId, key.year, key.month, key.scope] };
+}
+
+/** The state of a report locked by `lockStatement`; null when there is no report. */
+export function lockedState(rows: Record<string, unknown>[]): ReportState | null {
+  const [row] = rows;
+  if (!row) return null;
+  const state = toState(row, row.id as number);
+  return state.currentRevision === 0 ? { ...state, status: null } : state;
+}
+
+/** `lockStatement`, creating an empty report (revision 0, no status) first if there is none. */
+export async function lockReport(sql: Sql, key: ReportKey): Promise<ReportState> {
+  const lock = lockStatement(key);
+  const found = lockedState(await sql.query(lock.sql, lock.values));
+  if (found) return found;
+  await sql.query(
+    `insert into report (unit_id, year, month, scope, current_revision, status) values (?::int, ?::smallint, ?::smallint, ?::report_scope, 0, 'DRAFT')
      on conflict on constraint report_period_unique do nothing`,
     [key.unitId, key.year, key.month, key.scope],
   );
-  const [row] = await em.execute<Record<string, unknown>[]>(
-    `select r.id, ${stateColumns} from report r
-     where unit_id = ? and year = ? and month is not distinct from ? and scope = ? for update`,
-    [key.unitId, key.year, key.month, key.scope],
-  );
-  const state = toState(row, row.id as number);
-  return state.currentRevision === 0 ? { ...state, status: null } : state;
+  return lockedState(await sql.query(lock.sql, lock.values))!;
 }
 
 export async function lockReportById(em: EntityManager, reportId: number): Promise<ReportState | null> {
   const [row] = await em.execute<Record<string, unknown>[]>(`select r.id, ${stateColumns} from report r where r.id = ? for update`, [reportId]);
   return row ? toState(row, row.id as number) : null;
+}
+
+export interface WriteReading {
+  /** The figures of the report's current revision (null: none yet). */
+  current: CellValues | null;
+  /** The figures of the current revision of the same unit's report for the period before (null: none). */
+  previous: CellValues | null;
+  /** What an idempotency key, when one was given, was used for before. */
+  seen: { reportId: number; revision: number; requestHash: string } | null;
+}
+
+/**
+ * Rows `kind` current (the report's current figures), previous (those of the same unit's report for the period
+ * before), each with the cells as one numeric[] literal (one text column is far cheaper to read than 166), and
+ * seen (what an idempotency key was used for).
+ */
+const READ = `select k.kind, array[${figureColumns.map((c) => `v.${c}`).join(', ')}]::text as figures, null::int as report_id, null::int as revision, null::text as request_hash
+  from (values ('current', ?::int, ?::smallint, ?::smallint, ?::report_scope), ('previous', ?::int, ?::smallint, ?::smallint, ?::report_scope))
+    as k (kind, unit_id, year, month, scope)
+  join report r on r.unit_id = k.unit_id and r.year = k.year and r.month is not distinct from k.month and r.scope = k.scope and r.current_revision > 0
+  join report_revision v on v.report_id = r.id and v.revision = r.current_revision
+  union all
+  select 'seen', null, report_id, revision, request_hash from idempotency_key where actor = ?::varchar and key = ?::varchar`;
+
+/**
+ * What a write needs to know besides the report's state, read once the report is locked (by a statement of its own:
+ * one that locks reads as of before it waited): its current figures, those of the period before, and what an
+ * idempotency key was used for. Its rows go to `writeReading`.
+ */
+export function readStatement(key: ReportKey, previous: ReportKey, idempotency: { actor: string; key: string } | null): Statement {
+  return {
+    sql: READ,
+    values: [key.unitId, key.year, key.month, key.scope, previous.unitId, previous.year, previous.month, previous.scope, idempotency?.actor ?? null, idempotency?.key ?? null],
+  };
+}
+
+const listValues = (list: unknown) => (typeof list === 'string' ? valuesFromList(list.slice(1, -1).split(',')) : null);
+
+/** The rows of `readStatement`. */
+export function writeReading(rows: Record<string, unknown>[]): WriteReading {
+  const of = (kind: string) => rows.find((r) => r.kind === kind);
+  const seen = of('seen');
+  return {
+    current: listValues(of('current')?.figures),
+    previous: listValues(of('previous')?.figures),
+    seen: seen ? { reportId: seen.report_id as number, revision: seen.revision as number, requestHash: seen.request_hash as string } : null,
+  };
 }
 
 export interface NewRevision {
@@ -107,23 +174,6 @@ export interface NewRevision {
   author: { unitCode: string; role: string };
 }
 
-export async function insertRevision(em: EntityManager, reportId: number, r: NewRevision): Promise<Date> {
-  const [row] = await em.execute<{ submitted_at: string }[]>(
-    `insert into report_revision (report_id, revision, draft, author_unit, author_role, warnings, submitted, submitted_at, ${figureColumns.join(', ')})
-     values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, coalesce(?::timestamptz, now()), ${figureColumns.map(() => '?').join(', ')}) returning submitted_at`,
-    [reportId, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt, ...cells.map((c) => r.values[c.path])],
-  );
-  return new Date(row.submitted_at);
-}
-
-export async function updateState(em: EntityManager, state: ReportState): Promise<void> {
-  await em.execute(
-    `update report set status = ?::report_status, current_revision = ?, submitted_revision = ?, approved_revision = ?, status_reason = ?, updated_at = now()
-     where id = ?`,
-    [state.status, state.currentRevision, state.submittedRevision, state.approvedRevision, state.statusReason, state.id],
-  );
-}
-
 export interface ReportEventRow {
   action: string;
   fromStatus: ReportStatus | null;
@@ -134,12 +184,93 @@ export interface ReportEventRow {
   changes: unknown[];
 }
 
-export async function insertEvent(em: EntityManager, reportId: number, e: ReportEventRow): Promise<void> {
-  await em.execute(
-    `insert into report_event (report_id, seq, action, from_status, to_status, revision, actor_unit, actor_role, reason, changes)
-     select ?, coalesce(max(seq), 0) + 1, ?, ?::report_status, ?::report_status, ?, ?, ?, ?, ?::jsonb from report_event where report_id = ?`,
-    [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, JSON.stringify(e.changes), reportId],
-  );
+/** The unit, year and month whose contributions to the rollups of a basis a write changes. */
+export interface RollupTarget {
+  basis: Basis;
+  unitId: number;
+  year: number;
+  month: number | null;
+}
+
+/** What `applyRollupDeltas` (rollups/preaggregate.ts) takes: the rollup change a write computed. */
+export interface RollupDelta {
+  rollup_counts?: unknown;
+  rollup_amounts?: unknown;
+}
+
+const stateUpdate = `update report set status = ?::report_status, current_revision = ?::int, submitted_revision = ?::int, approved_revision = ?::int,
+  status_reason = ?::text, updated_at = now() where id = ?::int`;
+const stateParams = (s: ReportState) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, s.id];
+
+const eventInsert = `insert into report_event (report_id, seq, action, from_status, to_status, revision, actor_unit, actor_role, reason, changes)
+  select ?::int, coalesce(max(seq), 0) + 1, ?::varchar, ?::report_status, ?::report_status, ?::int, ?::varchar, ?::varchar, ?::text, ?::jsonb
+  from report_event where report_id = ?::int`;
+const eventParams = (reportId: number, e: ReportEventRow) =>
+  [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, JSON.stringify(e.changes), reportId];
+
+const writeRevisionSql = (rollups: Basis | null) => `
+  with revision_figures as (select ${cells.map((c, i) => `?::${c.kind === 'amount' ? 'numeric' : 'int'} ${cellAliases[i]}`).join(', ')}),
+  revision as (
+    insert into report_revision (report_id, revision, draft, author_unit, author_role, warnings, submitted, submitted_at, ${figureColumns.join(', ')})
+    select ?::int, ?::int, ?::boolean, ?::varchar, ?::varchar, ?::jsonb, ?::jsonb, coalesce(?::timestamptz, now()), ${cellAliases.join(', ')}
+    from revision_figures
+    returning submitted_at
+  ),
+  state as (${stateUpdate}),
+  event as (${eventInsert}),
+  idempotency as (
+    insert into idempotency_key (actor, key, request_hash, report_id, revision)
+    select ?::varchar, ?::varchar, ?::char(64), ?::int, ?::int where ?::boolean
+  )${rollups ? `,${rollupDeltaCtes(rollups, 'revision_figures')}` : ''}
+  select w.submitted_at${rollups ? `, ${rollupDeltaSelect}` : ''} from revision w`;
+const WRITE_REVISION = new Map<Basis | null, string>();
+
+/**
+ * Writes a new revision, the report's new state, its event and the idempotency key in one statement; with `rollups`,
+ * the same statement computes how the write changes the rollups (applied last, see rollups/preaggregate.ts).
+ */
+export async function writeRevision(
+  sql: Sql,
+  r: NewRevision,
+  state: ReportState,
+  event: ReportEventRow,
+  idempotency: { actor: string; key: string; hash: string } | null,
+  rollups: RollupTarget | null,
+): Promise<{ submittedAt: Date; rollupDelta: RollupDelta }> {
+  const basis = rollups?.basis ?? null;
+  const text = WRITE_REVISION.get(basis) ?? WRITE_REVISION.set(basis, writeRevisionSql(basis)).get(basis)!;
+  const [row] = await sql.query<{ submitted_at: string } & RollupDelta>(text, [
+    ...cells.map((c) => r.values[c.path]),
+    state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
+    ...stateParams(state),
+    ...eventParams(state.id, event),
+    idempotency?.actor ?? null, idempotency?.key ?? null, idempotency?.hash ?? null, state.id, r.revision, idempotency !== null,
+    ...(rollups ? [rollups.unitId, rollups.year, rollups.month] : []),
+  ]);
+  return { submittedAt: new Date(row.submitted_at), rollupDelta: row };
+}
+
+const writeStateSql = (rollups: Basis | null) => `
+  with state as (${stateUpdate}),
+  event as (${eventInsert})${rollups ? `,
+  rollup_next as (select ${revisionCells('v')} from report_revision v where v.report_id = ?::int and v.revision = ?::int),${rollupDeltaCtes(rollups, 'rollup_next')}
+  select ${rollupDeltaSelect}` : `
+  select 1`}`;
+const WRITE_STATE = new Map<Basis | null, string>();
+
+/**
+ * A workflow step: the report's new state and its event in one statement; with `rollups`, the same statement computes
+ * how the figures of `figuresRevision` replacing the basis's figures change the rollups (applied last).
+ */
+export async function writeState(sql: Sql, state: ReportState, event: ReportEventRow, rollups: (RollupTarget & { figuresRevision: number }) | null): Promise<RollupDelta> {
+  const basis = rollups?.basis ?? null;
+  const text = WRITE_STATE.get(basis) ?? WRITE_STATE.set(basis, writeStateSql(basis)).get(basis)!;
+  const [row] = await sql.query<RollupDelta>(text, [
+    ...stateParams(state),
+    ...eventParams(state.id, event),
+    ...(rollups ? [state.id, rollups.figuresRevision, rollups.unitId, rollups.year, rollups.month] : []),
+  ]);
+  return row;
 }
 
 /** The revision now in force (the latest of any kind) of each report asked for; absent keys have no report. */
@@ -178,9 +309,9 @@ export async function findRevisions(em: EntityManager, reportIds: readonly numbe
   return out;
 }
 
-export async function findRevision(em: EntityManager, reportId: number, revision: number): Promise<StoredRevision | null> {
-  const [row] = await em.execute<Record<string, unknown>[]>(
-    `${revisionSelect} from report r join report_revision v on v.report_id = r.id where r.id = ? and v.revision = ?`,
+export async function findRevision(sql: Sql, reportId: number, revision: number): Promise<StoredRevision | null> {
+  const [row] = await sql.query(
+    `${revisionSelect} from report r join report_revision v on v.report_id = r.id where r.id = ?::int and v.revision = ?::int`,
     [reportId, revision],
   );
   return row ? toStored(row) : null;

@@ -16,19 +16,20 @@ import { requireUnit } from '../units/unit.service.js';
 import { checkSubmittablePeriod, makePeriod, previousReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
 import {
-  findCurrentRevisions,
   findRevision,
-  insertEvent,
-  insertRevision,
+  lockedState,
   lockReport,
-  reportKeyString,
-  updateState,
+  lockStatement,
+  readStatement,
+  writeReading,
+  writeRevision,
   type ReportKey,
   type StoredRevision,
 } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
-import { lockUnitYear, maintainRollups } from '../rollups/preaggregate.js';
+import { applyRollupDeltas } from '../rollups/preaggregate.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { ReportView, type SubmitReportInput } from './report.types.js';
 
 export interface Actor {
@@ -75,7 +76,12 @@ export async function writeReport(
 const requestHash = (key: ReportKey, values: CellValues, draft: boolean) =>
   createHash('sha256').update(JSON.stringify([key, draft, values])).digest('hex');
 
-/** Writes checked figures as the next revision of a report. The report row is locked first: writers queue up. */
+/**
+ * Writes checked figures as the next revision of a report. The report row is locked first: writers queue up. On the
+ * hot path this is three round trips (db/write-transaction.ts): begin, lock and read; the write (revision, state,
+ * event, idempotency key, and the change of the rollups computed) in one statement; that change applied with the
+ * commit.
+ */
 export async function storeRevision(
   em: EntityManager,
   key: ReportKey,
@@ -84,24 +90,24 @@ export async function storeRevision(
   options: WriteOptions,
 ): Promise<{ revision: StoredRevision; replacedRevision: number | null }> {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
-  const hash = requestHash(key, values, options.draft);
-  const self = key.scope === ReportScope.SELF;
-  return em.transactional(async (tx) => {
-    // The unit-year lock first, then the report: every writer takes its locks in this order.
-    if (self) await lockUnitYear(tx, key.unitId, key.year);
-    const report = await lockReport(tx, key);
-    if (options.idempotencyKey) {
-      const [seen] = await tx.execute<{ report_id: number; revision: number; request_hash: string }[]>(
-        `select report_id, revision, request_hash from idempotency_key where actor = ? and key = ?`,
-        [`${options.actor.unitCode}/${options.actor.role}`, options.idempotencyKey],
-      );
-      if (seen) {
-        if (seen.request_hash !== hash || seen.report_id !== report.id) {
-          throw new AppError(ErrorCode.CONFLICT, 'this idempotency key was used for a different request', { idempotencyKey: options.idempotencyKey });
-        }
-        const first = (await findRevision(tx, report.id, seen.revision))!;
-        return { revision: first, replacedRevision: first.revision > 1 ? first.revision - 1 : null };
+  const idempotency = options.idempotencyKey
+    ? { actor: `${options.actor.unitCode}/${options.actor.role}`, key: options.idempotencyKey, hash: requestHash(key, values, options.draft) }
+    : null;
+  // The unit-year lock first (SELF), then the report: every writer takes its locks in this order.
+  const opening = [lockStatement(key), readStatement(key, previousKey, idempotency)];
+  return writeTransaction(em, opening, async (sql, [locked, read]) => {
+    let report = lockedState(locked);
+    let reading = writeReading(read);
+    if (!report) {
+      report = await lockReport(sql, key);
+      reading = writeReading(await sql.query(opening[1].sql, opening[1].values));
+    }
+    if (reading.seen) {
+      if (reading.seen.requestHash !== idempotency!.hash || reading.seen.reportId !== report.id) {
+        throw new AppError(ErrorCode.CONFLICT, 'this idempotency key was used for a different request', { idempotencyKey: options.idempotencyKey });
       }
+      const first = (await findRevision(sql, report.id, reading.seen.revision))!;
+      return { result: { revision: first, replacedRevision: first.revision > 1 ? first.revision - 1 : null }, last: null };
     }
     if (report.status === ReportStatus.APPROVED) {
       throw new AppError(ErrorCode.PERIOD_LOCKED, 'this report is approved and locked; its reviewer must reopen it first', { approvedRevision: report.approvedRevision });
@@ -115,40 +121,29 @@ export async function storeRevision(
         currentRevision: report.currentRevision,
       });
     }
-    const before = report.currentRevision ? await findRevision(tx, report.id, report.currentRevision) : null;
-    const previous = (await findCurrentRevisions(tx, [previousKey])).get(reportKeyString(previousKey)) ?? null;
-    const warnings = continuityWarnings(values, previous?.values ?? null, makePeriod(previousKey.year, null, previousKey.month).label);
+    const warnings = continuityWarnings(values, reading.previous, makePeriod(previousKey.year, null, previousKey.month).label);
     const revision = report.currentRevision + 1;
     const status = options.draft ? ReportStatus.DRAFT : ReportStatus.SUBMITTED;
     const state = { ...report, status, currentRevision: revision, submittedRevision: options.draft ? report.submittedRevision : revision, statusReason: null };
-    const write = async () => {
-      const at = await insertRevision(tx, report.id, { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor });
-      await updateState(tx, state);
-      return at;
-    };
-    // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
-    const submittedAt = self && !options.draft ? await maintainRollups(tx, key.unitId, key.year, key.month, Basis.SUBMITTED, write) : await write();
-    await insertEvent(tx, report.id, {
+    const event = {
       action: options.draft ? 'SAVE_DRAFT' : 'SUBMIT',
       fromStatus: report.status,
       toStatus: status,
       revision,
       actor: options.actor,
       reason: null,
-      changes: cellChanges(before?.values ?? null, values),
-    });
-    if (options.idempotencyKey) {
-      await tx.execute(`insert into idempotency_key (actor, key, request_hash, report_id, revision) values (?, ?, ?, ?, ?)`, [
-        `${options.actor.unitCode}/${options.actor.role}`,
-        options.idempotencyKey,
-        hash,
-        report.id,
-        revision,
-      ]);
-    }
+      changes: cellChanges(reading.current, values),
+    };
+    // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
+    const rollups = key.scope === ReportScope.SELF && !options.draft ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month } : null;
+    const newRevision = { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor };
+    const written = await writeRevision(sql, newRevision, state, event, idempotency, rollups);
     return {
-      revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt, warnings, values, author: options.actor, state },
-      replacedRevision: report.currentRevision || null,
+      result: {
+        revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt: written.submittedAt, warnings, values, author: options.actor, state },
+        replacedRevision: report.currentRevision || null,
+      },
+      last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, written.rollupDelta),
     };
   });
 }

@@ -9,10 +9,11 @@ import type { UnitLoaders } from '../units/unit.loaders.js';
 import { requireUnit } from '../units/unit.service.js';
 import { checkReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
-import { findRevision, insertEvent, lockReport, updateState, type ReportState } from './report.repository.js';
+import { findRevision, lockReport, writeState, type ReportState } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
-import { lockUnitYear, maintainRollups } from '../rollups/preaggregate.js';
+import { applyRollupDeltas } from '../rollups/preaggregate.js';
+import { writeTransaction } from '../db/write-transaction.js';
 import { toReportView } from './report.service.js';
 import type { ReportView, ReviewReportInput } from './report.types.js';
 
@@ -35,10 +36,9 @@ export async function review(
   if (action !== 'APPROVE' && !reason) throw new AppError(ErrorCode.BAD_USER_INPUT, `a reason is required to ${action.toLowerCase()} a report`);
   const key = { unitId: unit.id, year: period.year, month: period.month, scope: input.scope ?? ReportScope.SELF };
 
-  const self = key.scope === ReportScope.SELF;
-  const updated = await em.transactional(async (tx) => {
-    if (self) await lockUnitYear(tx, key.unitId, key.year);
-    const report = await lockReport(tx, key);
+  // The unit-year lock first (SELF), then the report: every writer takes its locks in this order.
+  const updated = await writeTransaction(em, [], async (sql) => {
+    const report = await lockReport(sql, key);
     if (report.status === null) throw notFound('report', { unitCode: input.unitCode, period: { year: period.year, month: period.month } });
     if (report.status !== FROM[action]) {
       throw new AppError(ErrorCode.INVALID_STATE, `only a ${FROM[action]} report can be ${TO[action] === ReportStatus.APPROVED ? 'approved' : action === 'RETURN' ? 'returned' : 'reopened'}; this one is ${report.status}`, {
@@ -57,11 +57,8 @@ export async function review(
       approvedRevision: action === 'APPROVE' ? report.submittedRevision : report.approvedRevision,
       statusReason: reason,
     };
-    // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
-    if (self && action === 'APPROVE') await maintainRollups(tx, key.unitId, key.year, key.month, Basis.APPROVED, () => updateState(tx, state));
-    else await updateState(tx, state);
     const acted = action === 'APPROVE' ? report.submittedRevision! : report.currentRevision;
-    await insertEvent(tx, report.id, {
+    const event = {
       action,
       fromStatus: report.status,
       toStatus: state.status!,
@@ -69,9 +66,14 @@ export async function review(
       actor: { unitCode: access.viewer.unitCode, role: access.viewer.role },
       reason,
       changes: [],
-    });
-    const current = (await findRevision(tx, report.id, report.currentRevision))!;
-    return { ...current, state };
+    };
+    const current = (await findRevision(sql, report.id, report.currentRevision))!;
+    // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
+    const rollups = key.scope === ReportScope.SELF && action === 'APPROVE'
+      ? { basis: Basis.APPROVED, unitId: key.unitId, year: key.year, month: key.month, figuresRevision: report.submittedRevision! }
+      : null;
+    const deltas = await writeState(sql, state, event, rollups);
+    return { result: { ...current, state }, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, deltas) };
   });
   loaders.reports.current.clear(key);
   loaders.reports.events.clear(updated.reportId);

@@ -113,6 +113,23 @@ describe('generate --scale tiny', () => {
     expect(Number(late) / Number(all)).toBeLessThan(0.25);
   });
 
+  it('leaves the tables as the migrations made them: foreign keys checked and back, sequences past the last id', async () => {
+    const keys = await a.sql<{ name: string; definition: string }>(
+      `select conrelid::regclass || '.' || conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+       where contype = 'f' and conrelid in ('report'::regclass, 'report_revision'::regclass, 'rollup'::regclass) order by 1`);
+    expect(keys).toEqual([
+      { name: 'report.report_unit_id_fkey', definition: 'FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE RESTRICT' },
+      { name: 'report_revision.report_revision_report_id_fkey', definition: 'FOREIGN KEY (report_id) REFERENCES report(id) ON DELETE RESTRICT' },
+      { name: 'rollup.rollup_unit_id_fkey', definition: 'FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE CASCADE' },
+    ]);
+    // Reports are submitted as the write path leaves them, and the next row of either table gets a fresh id.
+    expect(await count(a, `select count(*) as n from report where status <> 'SUBMITTED' or submitted_revision is distinct from current_revision or approved_revision is not null`)).toBe(0);
+    const [ids] = await a.sql<{ report: boolean; revision: boolean }>(
+      `select nextval(pg_get_serial_sequence('report', 'id')) > (select max(id) from report) as report,
+              nextval(pg_get_serial_sequence('report_revision', 'id')) > (select max(id) from report_revision) as revision`);
+    expect(ids).toEqual({ report: true, revision: true });
+  });
+
   it('refuses a database that holds units, and replaces them with --reset', async () => {
     await expect(generate(a.url, { scale: 'tiny', seed: 7, years: [2025] }, silentProgress)).rejects.toThrow(/--reset/);
     const again = await generate(a.url, { scale: 'tiny', seed: 9, years: [2025], reset: true }, silentProgress);

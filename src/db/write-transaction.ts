@@ -1,0 +1,141 @@
+/**
+ * A write transaction on one pooled connection, for the hot write path (submissions and reviews).
+ *
+ * Why not `em.transactional`: every statement through the ORM is interpolated client-side, so PostgreSQL parses and
+ * plans each ~170-column statement anew, every statement is a round trip, and so is the commit after the last one.
+ * Here every statement is prepared once per connection, and the transaction takes three messages: BEGIN with the
+ * `opening` statements (the locks and what the write must read), then `work`'s statements, then the `last` statement
+ * with COMMIT. So the row locks `last` takes (the rollup rows every submitter of a city shares) are held only while
+ * PostgreSQL runs it and flushes the commit, never while this process gets round to sending COMMIT. The opening and
+ * last statements are PREPAREd in SQL and EXECUTEd with their values as quoted literals (a message that carries
+ * several statements cannot carry bound parameters); the others are named statements of the protocol.
+ *
+ * SQL is written with `?` placeholders, as for `em.execute` (statements are put together from parts, which `$n`
+ * numbering would make fragile). Inside a transaction the ORM already runs (a bulk seed), the same statements run
+ * through that transaction instead (a savepoint), so both paths run the same SQL. Each statement counts as one of
+ * the request's statements, as prepared reads do (db/prepared.ts).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { prepared, type PreparedStatement } from './prepared.js';
+import { countStatement } from './query-counter.js';
+
+export interface Sql {
+  /** Runs one statement with `?` placeholders; its rows. */
+  query<R = Record<string, unknown>>(sql: string, values?: readonly unknown[]): Promise<R[]>;
+}
+
+/** A statement with `?` placeholders and its values. */
+export interface Statement {
+  sql: string;
+  values: readonly unknown[];
+}
+
+type Rows = Record<string, unknown>[];
+
+/**
+ * Runs `opening` (their rows go to `work`), then `work`, and commits with the `last` statement `work` returns.
+ * `work` must run every statement through the `Sql` it is given (the ORM's pool is not to be waited on while this
+ * connection is held). On the pool, BEGIN and the opening statements are one message, and `last` and COMMIT another.
+ */
+export async function writeTransaction<T>(
+  em: EntityManager,
+  opening: Statement[],
+  work: (sql: Sql, opened: Rows[]) => Promise<{ result: T; last: Statement | null }>,
+): Promise<T> {
+  if (em.isInTransaction()) {
+    return em.transactional(async (tx) => {
+      const sql: Sql = {
+        async query<R>(text: string, values: readonly unknown[] = []) {
+          return (await tx.execute(text, [...values])) as R[];
+        },
+      };
+      const opened: Rows[] = [];
+      for (const s of opening) opened.push(await sql.query(s.sql, s.values));
+      const { result, last } = await work(sql, opened);
+      if (last) await sql.query(last.sql, last.values);
+      return result;
+    });
+  }
+  const client = await ((await em.getConnection().getNativeClient()) as pg.Pool).connect();
+  /** Sends one message of `statements` (simple protocol, so no parameters) and returns the rows of each. */
+  const send = async (...statements: string[]): Promise<Rows[]> => {
+    statements.forEach(() => countStatement());
+    const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
+  };
+  /** EXECUTE of a statement prepared on this connection; the prepared statement's casts type the literals. */
+  const execute = (s: Statement) => {
+    const name = sqlName(statement(s.sql));
+    return s.values.length ? `execute ${name}(${s.values.map((v) => literal(client, v)).join(', ')})` : `execute ${name}`;
+  };
+  const sql: Sql = {
+    async query<R>(text: string, values: readonly unknown[] = []) {
+      const { name, text: pgText } = statement(text);
+      countStatement();
+      return (await client.query({ name, text: pgText, values: [...values] })).rows as R[];
+    },
+  };
+  let broken: Error | undefined;
+  try {
+    await prepare(client, opening, send);
+    // Generic plans from the first execution: the custom plans PostgreSQL tries first cost ~10 ms each here.
+    const opened = (await send('begin', 'set local plan_cache_mode = force_generic_plan', ...opening.map(execute))).slice(2);
+    const { result, last } = await work(sql, opened);
+    if (last) {
+      await prepare(client, [last], send);
+      await send(execute(last), 'commit');
+    } else {
+      await send('commit');
+    }
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Prepares (SQL PREPARE, in one message) those of `statements` not yet prepared on this connection. */
+async function prepare(client: pg.PoolClient, statements: Statement[], send: (...sql: string[]) => Promise<Rows[]>): Promise<void> {
+  const done = preparedOn(client);
+  const missing = [...new Set(statements.map((s) => statement(s.sql)))].filter((p) => !done.has(sqlName(p)));
+  if (!missing.length) return;
+  await send(...missing.map((p) => `prepare ${sqlName(p)} as ${p.text}`));
+  for (const p of missing) done.add(sqlName(p));
+}
+
+/** PREPARE and the protocol's named statements share one namespace: a text may be used both ways, under two names. */
+const sqlName = (p: PreparedStatement) => `${p.name}_x`;
+
+const statements = new Map<string, PreparedStatement>();
+
+/** The statement of a text with `?` placeholders: `$1`, `$2`, ... in their place, named after the result. */
+function statement(text: string): PreparedStatement {
+  let s = statements.get(text);
+  if (!s) {
+    let n = 0;
+    statements.set(text, (s = prepared(text.replace(/\?/g, () => `$${++n}`))));
+  }
+  return s;
+}
+
+const preparedStatements = new WeakMap<pg.PoolClient, Set<string>>();
+function preparedOn(client: pg.PoolClient): Set<string> {
+  let set = preparedStatements.get(client);
+  if (!set) preparedStatements.set(client, (set = new Set()));
+  return set;
+}
+
+/** An EXECUTE argument: the prepared statement's casts give it its type, so strings are quoted text literals. */
+function literal(client: pg.PoolClient, value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return client.escapeLiteral(value);
+  throw new Error(`no SQL literal for a ${typeof value}`);
+}
