@@ -4,7 +4,7 @@
  * can end it: SIGTERM, then SIGKILL when it does not exit in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../src/config.js';
 import { freePort } from '../src/db/embedded-postgres.js';
@@ -28,11 +28,8 @@ export function track(child: ChildProcess): ChildProcess {
   return child;
 }
 const LOADER = ['--import', '@swc-node/register/esm-register'];
-/**
- * The hub runs as `npm start` runs it: the JavaScript `npm run build` compiled (npm run bench builds first), with the
- * heap limit of package.json's `config.heapMb`.
- */
-const HUB_ARGS = [`--max-old-space-size=${(JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { config: { heapMb: number } }).config.heapMb}`, 'dist/src/main.js'];
+/** The hub runs as `npm start` runs it: the JavaScript `npm run build` compiled (npm run bench builds first). */
+const HUB_ENTRY = 'dist/src/main.js';
 /** A fixed secret: the benchmark signs its own tokens for the hubs it starts. */
 export const BENCH_AUTH_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 
@@ -75,7 +72,7 @@ export function startHub(name: string, databaseUrl: string, mode: 'preaggregated
     ...extra,
   };
   const healthy = async (url: string) => (await fetch(url.replace(/\/graphql$/, '/healthz'))).ok;
-  return start(name, HUB_ARGS, env, healthy, scale);
+  return start(name, [HUB_ENTRY], env, healthy, scale);
 }
 
 export function startPostgraphile(databaseUrl: string, scale: string): Promise<Server> {
