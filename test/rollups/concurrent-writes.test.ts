@@ -4,21 +4,16 @@
  * by cell, to the sums of the base reports: no lost update, no deadlock, no refused request.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHub, type Hub } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { cells } from '../../src/format/catalogue.js';
 import { verifyRollups } from '../../src/rollups/verify.js';
 import { createUnits, smallTree, SUBMIT } from '../support/fixtures.js';
-import { testLogger } from '../support/test-database.js';
-import { dataOf, startTestHub, TEST_AUTH_SECRET, type TestHub } from '../support/test-hub.js';
+import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
 
 let hub: TestHub;
-let onTheFly: Hub;
-let onTheFlyUrl: string;
+let onTheFly: TestHub;
 beforeAll(async () => {
   hub = await startTestHub();
-  onTheFly = await createHub(loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, ROLLUP_MODE: 'onthefly' }), hub.db.orm, testLogger);
-  onTheFlyUrl = `http://127.0.0.1:${await onTheFly.listen(0, '127.0.0.1')}/graphql`;
+  onTheFly = await startTestHub({ ROLLUP_MODE: 'onthefly' }, hub.db);
   await createUnits(hub, smallTree);
 });
 afterAll(async () => {
@@ -69,10 +64,8 @@ const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCo
   sources { unitsInSubtree annualReportUnits monthlyReportUnits unitMonths } figures ${everyCell()} } }`;
 
 async function rollupBoth(u: string, p: Record<string, number>, b: string) {
-  const pre = dataOf(await hub.gql(ROLLUP, { u, p, b })).rollup;
-  const token = await hub.tokenFor('*', 'ADMIN');
-  const res = await fetch(onTheFlyUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: ROLLUP, variables: { u, p, b } }) });
-  return { pre, fly: dataOf((await res.json()) as never).rollup };
+  const [pre, fly] = await Promise.all([hub, onTheFly].map(async (h) => dataOf(await h.gql(ROLLUP, { u, p, b })).rollup));
+  return { pre, fly };
 }
 
 describe('concurrent writes into one city', () => {

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHub, type Hub } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { verifyRollups } from '../../src/rollups/verify.js';
-import { createUnits, sampleFigures, smallTree, SUBMIT } from '../support/fixtures.js';
-import { testLogger } from '../support/test-database.js';
-import { dataOf, startTestHub, TEST_AUTH_SECRET, type TestHub } from '../support/test-hub.js';
+import { createUnits, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
 
 /** The hub under test reads pre-aggregated rollups; a second hub on the same database sums base rows per request. */
 let hub: TestHub;
-let onTheFly: Hub;
-let onTheFlyUrl: string;
+let onTheFly: TestHub;
 beforeAll(async () => {
   hub = await startTestHub();
-  onTheFly = await createHub(loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, ROLLUP_MODE: 'onthefly' }), hub.db.orm, testLogger);
-  onTheFlyUrl = `http://127.0.0.1:${await onTheFly.listen(0, '127.0.0.1')}/graphql`;
+  onTheFly = await startTestHub({ ROLLUP_MODE: 'onthefly' }, hub.db);
   await createUnits(hub, smallTree);
 });
 afterAll(async () => {
@@ -21,21 +16,8 @@ afterAll(async () => {
   await hub.close();
 });
 
-/** Balanced figures that differ by a seed, with balances that change from month to month. */
-function figures(seed: number) {
-  const f = sampleFigures();
-  f.applications.newReceived.naturalPerson += seed;
-  f.applications.granted.naturalPerson += seed;
-  f.applications.carriedOver = { naturalPerson: 3 + (seed % 4) };
-  f.applications.carriedForward = { naturalPerson: 2 + (seed % 4) };
-  f.proactive.normativeDocuments.inForce = 30 + seed;
-  f.proactive.administrativeFees = `${seed}.${seed}01`;
-  f.reviewLitigation.adminReview.pending = seed % 3;
-  return f;
-}
-
 const submit = (unitCode: string, year: number, month: number | null, seed: number, scope = 'SELF') =>
-  hub.gql(SUBMIT, { input: { unitCode, year, month, scope, figures: figures(seed) } });
+  hub.gql(SUBMIT, { input: { unitCode, year, month, scope, figures: seededFigures(seed) } });
 
 const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCode: $u, period: $p, basis: $b) {
   sources { unitsInSubtree annualReportUnits monthlyReportUnits unitMonths unitsWithoutFigures aggregateReportsExcluded }
@@ -45,10 +27,8 @@ const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCo
   rates { disclosureRate { numerator denominator } carryForwardRate { numerator denominator } } } }`;
 
 async function rollupBoth(u: string, p: Record<string, number>, b: string) {
-  const pre = dataOf(await hub.gql(ROLLUP, { u, p, b })).rollup;
-  const token = await hub.tokenFor('*', 'ADMIN');
-  const res = await fetch(onTheFlyUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: ROLLUP, variables: { u, p, b } }) });
-  return { pre, fly: dataOf((await res.json()) as never).rollup };
+  const [pre, fly] = await Promise.all([hub, onTheFly].map(async (h) => dataOf(await h.gql(ROLLUP, { u, p, b })).rollup));
+  return { pre, fly };
 }
 
 describe('pre-aggregated and on-the-fly rollups', () => {
@@ -60,7 +40,7 @@ describe('pre-aggregated and on-the-fly rollups', () => {
     dataOf(await submit('441802001', 2025, 2, 9)); // re-submission
     dataOf(await submit('441803104', 2025, null, 7)); // annual report stands for its months
     dataOf(await submit('441803', 2025, null, 8, 'AGGREGATE'));
-    dataOf(await hub.gql(SUBMIT.replace('submitReport', 'saveDraft'), { input: { unitCode: '441803102', year: 2025, month: 4, figures: figures(10) } }));
+    dataOf(await hub.gql(SUBMIT.replace('submitReport', 'saveDraft'), { input: { unitCode: '441803102', year: 2025, month: 4, figures: seededFigures(10) } }));
     // Concurrent submissions into one city: eight units, several months each, all at once.
     const units = ['441800', '441802', '441803', '441802001', '441802100', '441803102', '441803104', 'D441802001'];
     const writes = units.flatMap((u, i) => [6, 7, 8].map((m) => submit(u, 2025, m, i + m)));

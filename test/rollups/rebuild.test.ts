@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rebuildRollups } from '../../src/rollups/preaggregate.js';
 import { verifyRollups } from '../../src/rollups/verify.js';
-import { createUnits, sampleFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { createUnits, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
 import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
 
 let hub: TestHub;
@@ -11,21 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-/** Balanced figures that differ by a seed, with opening and closing balances that change from month to month. */
-function figures(seed: number) {
-  const f = sampleFigures();
-  f.applications.newReceived.naturalPerson += seed;
-  f.applications.granted.naturalPerson += seed;
-  f.applications.carriedOver = { naturalPerson: 3 + (seed % 4) };
-  f.applications.carriedForward = { naturalPerson: 2 + (seed % 4) };
-  f.proactive.normativeDocuments.inForce = 30 + seed;
-  f.proactive.administrativeFees = `${seed}.${seed}01`;
-  f.reviewLitigation.adminReview.pending = seed % 3;
-  return f;
-}
-
 const submit = (unitCode: string, year: number, month: number | null, seed: number, scope = 'SELF') =>
-  hub.gql(SUBMIT, { input: { unitCode, year, month, scope, figures: figures(seed) } });
+  hub.gql(SUBMIT, { input: { unitCode, year, month, scope, figures: seededFigures(seed) } });
 
 /** Every rollup row with figures, as one comparable text per row. */
 async function rollupRows(): Promise<string[]> {

@@ -53,6 +53,19 @@ export function sampleFigures(): Record<string, any> {
   };
 }
 
+/** Balanced figures that differ by a seed, with opening and closing balances that change from month to month. */
+export function seededFigures(seed: number): Record<string, any> {
+  const f = sampleFigures();
+  f.applications.newReceived.naturalPerson += seed;
+  f.applications.granted.naturalPerson += seed;
+  f.applications.carriedOver = { naturalPerson: 3 + (seed % 4) };
+  f.applications.carriedForward = { naturalPerson: 2 + (seed % 4) };
+  f.proactive.normativeDocuments.inForce = 30 + seed;
+  f.proactive.administrativeFees = `${seed}.${seed}01`;
+  f.reviewLitigation.adminReview.pending = seed % 3;
+  return f;
+}
+
 export const SUBMIT = `mutation($input: SubmitReportInput!) {
   submitReport(input: $input) { replacedRevision warnings { identity path expected actual } report { id revision period { label } } }
 }`;

@@ -27,8 +27,12 @@ export interface TestHub {
 /** The secret the test hubs sign and check tokens with. */
 export const TEST_AUTH_SECRET = 'test-secret-for-disclosure-hub-tests-0123456789';
 
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const db = await createTestDatabase();
+/**
+ * A hub on a private test database; or, given `shared`, a second hub (other settings: `ROLLUP_MODE`, say) on the
+ * database of a first one, which its `close` leaves to that hub.
+ */
+export async function startTestHub(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestHub> {
+  const db = shared ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, ...env });
   const hub = await createHub(config, db.orm, testLogger);
   const port = await hub.listen(0, '127.0.0.1');
@@ -51,7 +55,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await hub.close();
-      await db.drop();
+      if (!shared) await db.drop();
     },
   };
 }
