@@ -12,12 +12,17 @@ import { countStatement } from './query-counter.js';
 export interface PreparedStatement {
   /** Derived from the text, so a name can never stand for two different statements on one connection. */
   name: string;
-  /** SQL with `$1`, `$2`, ... placeholders, each used in order. */
+  /** The SQL as written, with `?` placeholders as for `em.execute` (what runs inside an ORM transaction). */
+  sql: string;
+  /** The same with `$1`, `$2`, ... in their place, as PostgreSQL prepares it. */
   text: string;
 }
 
-export function prepared(text: string): PreparedStatement {
-  return { name: `hub_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, text };
+/** A statement from SQL with `?` placeholders (statements are put together from parts: `$n` would be fragile). */
+export function prepared(sql: string): PreparedStatement {
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  return { name: `hub_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, sql, text };
 }
 
 const pools = new WeakMap<object, Promise<pg.Pool>>();
@@ -30,10 +35,11 @@ function poolOf(em: EntityManager): Promise<pg.Pool> {
 }
 
 export async function queryPrepared<T>(em: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
-  // In a transaction the read must see its writes: the ORM runs it there, as text with `?` placeholders, which it
-  // fills in itself (an array becomes a list, hence `array[?]`).
+  // In a transaction the read must see its writes: the ORM runs it there, filling in the values itself (an array
+  // becomes a list, hence `array[?]`).
   if (em.isInTransaction()) {
-    return em.execute<T[]>(statement.text.replace(/\$(\d+)/g, (_, n: string) => (Array.isArray(values[Number(n) - 1]) ? 'array[?]' : '?')), values);
+    let i = 0;
+    return em.execute<T[]>(statement.sql.replace(/\?/g, () => (Array.isArray(values[i++]) ? 'array[?]' : '?')), values);
   }
   countStatement();
   const result = await (await poolOf(em)).query({ name: statement.name, text: statement.text, values });

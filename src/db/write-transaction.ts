@@ -111,13 +111,10 @@ const sqlName = (p: PreparedStatement) => `${p.name}_x`;
 
 const statements = new Map<string, PreparedStatement>();
 
-/** The statement of a text with `?` placeholders: `$1`, `$2`, ... in their place, named after the result. */
+/** The prepared statement of a text, made once (the write path sends the same few texts again and again). */
 function statement(text: string): PreparedStatement {
   let s = statements.get(text);
-  if (!s) {
-    let n = 0;
-    statements.set(text, (s = prepared(text.replace(/\?/g, () => `$${++n}`))));
-  }
+  if (!s) statements.set(text, (s = prepared(text)));
   return s;
 }
 

@@ -139,10 +139,20 @@ export function valuesFromRow(row: Record<string, unknown>): CellValues {
 }
 
 /**
- * Reads the cells from the elements of a PostgreSQL array literal of them in catalogue order (`{3,0,12.5000,...}`
- * split at its commas), starting at element `offset`: one text column instead of 170 is what makes a pre-aggregated
- * read cheap (see rollups/rollup-read.ts).
+ * SQL for `leading` expressions and then every cell of the row `alias`, in catalogue order, as one array literal:
+ * one text column instead of 170 is what makes a figure read cheap in the driver. Read back with
+ * `arrayLiteralItems` and `valuesFromList`.
  */
+export function cellsArraySql(alias: string, leading: string[] = []): string {
+  return `array[${[...leading, ...cells.map((c) => `${alias}.${c.sqlColumn}`)].join(', ')}]::text`;
+}
+
+/** The elements of a `cellsArraySql` literal. None is quoted (every one is a number or NULL): it splits at its commas. */
+export function arrayLiteralItems(text: string): string[] {
+  return text.slice(1, -1).split(',');
+}
+
+/** The cells from the elements of a `cellsArraySql` literal, starting at element `offset` (after its leading ones). */
 export function valuesFromList(items: string[], offset = 0): CellValues {
   const values: CellValues = {};
   for (let i = 0; i < cells.length; i++) {

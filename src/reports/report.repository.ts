@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sql, Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
 import type { Violation } from '../format/identities.js';
-import { valuesFromList, valuesFromRow, type CellValues } from '../format/figures.js';
+import { arrayLiteralItems, cellsArraySql, valuesFromList, valuesFromRow, type CellValues } from '../format/figures.js';
 import { cellAliases, revisionCells, rollupDeltaCtes, rollupDeltaSelect, unitYearLock } from '../rollups/preaggregate.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, type ReportStatus } from './report-status.js';
@@ -131,7 +131,7 @@ export interface WriteReading {
  * before), each with the cells as one numeric[] literal (one text column is far cheaper to read than 166), and
  * seen (what an idempotency key was used for).
  */
-const READ = `select k.kind, array[${figureColumns.map((c) => `v.${c}`).join(', ')}]::text as figures, null::int as report_id, null::int as revision, null::text as request_hash
+const READ = `select k.kind, ${cellsArraySql('v')} as figures, null::int as report_id, null::int as revision, null::text as request_hash
   from (values ('current', ?::int, ?::smallint, ?::smallint, ?::report_scope), ('previous', ?::int, ?::smallint, ?::smallint, ?::report_scope))
     as k (kind, unit_id, year, month, scope)
   join report r on r.unit_id = k.unit_id and r.year = k.year and r.month is not distinct from k.month and r.scope = k.scope and r.current_revision > 0
@@ -151,7 +151,7 @@ export function readStatement(key: ReportKey, previous: ReportKey, idempotency: 
   };
 }
 
-const listValues = (list: unknown) => (typeof list === 'string' ? valuesFromList(list.slice(1, -1).split(',')) : null);
+const listValues = (list: unknown) => (typeof list === 'string' ? valuesFromList(arrayLiteralItems(list)) : null);
 
 /** The rows of `readStatement`. */
 export function writeReading(rows: Record<string, unknown>[]): WriteReading {

@@ -6,8 +6,7 @@
  * and 170 separate columns cost more in the driver than the read costs in PostgreSQL.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { cells } from '../format/catalogue.js';
-import { valuesFromList } from '../format/figures.js';
+import { arrayLiteralItems, cellsArraySql, valuesFromList } from '../format/figures.js';
 import { prepared, queryPrepared } from '../db/prepared.js';
 import type { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
@@ -18,9 +17,9 @@ const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
 const READ = prepared(`
   select ${UNIT_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')},
-    (select array[${[...COUNTS, ...cells.map((c) => `r.${c.sqlColumn}`)].join(', ')}]::text
-     from rollup r where r.unit_id = u.id and r.basis = $2 and r.year = $3 and r.period = $4 and r.unit_count > 0) as cells
-  from unit u where u.code = $1`);
+    (select ${cellsArraySql('r', COUNTS)}
+     from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells
+  from unit u where u.code = ?`);
 
 export interface UnitRollup {
   /** The unit with that code (managed by `em`), or null when there is none. */
@@ -30,13 +29,13 @@ export interface UnitRollup {
 }
 
 export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }): Promise<UnitRollup> {
-  const [found] = await queryPrepared<Record<string, unknown> & { cells: string | null }>(em, READ, [code, basis, year, periodKey(time)]);
+  // Values in the order of the placeholders in the text: the subquery's first, the unit's code last.
+  const [found] = await queryPrepared<Record<string, unknown> & { cells: string | null }>(em, READ, [basis, year, periodKey(time), code]);
   if (!found) return { unit: null, row: null };
   const { cells: text, ...unitRow } = found;
   const unit = em.map(Unit, unitRow);
   if (text === null) return { unit, row: null };
-  // No element is quoted: every one is a number (or NULL), so the literal splits at its commas.
-  const items = text.slice(1, -1).split(',');
+  const items = arrayLiteralItems(text);
   return {
     unit,
     row: { groupId: unit.id, values: valuesFromList(items, COUNTS.length), annualUnits: Number(items[0]), monthlyUnits: Number(items[1]), months: Number(items[2]) },

@@ -23,8 +23,8 @@ export interface UnitLoaders {
 // Every request looks units up by code or id first: prepared statements whose rows become managed entities
 // (em.map), which costs a fraction of em.find building and running a query builder each time.
 export const UNIT_COLUMNS = 'id, code, name, kind, parent_id, created_at';
-const BY_ID = prepared(`select ${UNIT_COLUMNS} from unit where id = any($1::int[])`);
-const BY_CODE = prepared(`select ${UNIT_COLUMNS} from unit where code = any($1::text[])`);
+const BY_ID = prepared(`select ${UNIT_COLUMNS} from unit where id = any(?::int[])`);
+const BY_CODE = prepared(`select ${UNIT_COLUMNS} from unit where code = any(?::text[])`);
 const mapUnits = (em: EntityManager, rows: Record<string, unknown>[]) => rows.map((row) => em.map(Unit, row));
 
 export function createUnitLoaders(em: EntityManager): UnitLoaders {

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const BY_CODES = prepared('select code, name from unit where code = any($1::text[]) and kind = $2 order by code');
+const BY_CODES = prepared('select code, name from unit where code = any(?::text[]) and kind = ? order by code');
 
 describe('queryPrepared', () => {
   it('binds its parameters (arrays included) and counts one statement', async () => {
