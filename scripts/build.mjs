@@ -8,21 +8,14 @@ import { transformFile } from '@swc/core';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { swcOptions } from './swc-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist');
 const SOURCES = ['src', 'seeds', 'migrations'];
 const DATA = /\.(json|csv)$/;
 
-const options = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2022',
-  },
-  module: { type: 'es6' },
-  sourceMaps: true,
-};
+const options = { ...swcOptions, sourceMaps: true };
 
 function* files(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -132,11 +132,13 @@ export function canonicalValues(values: CellValues): CellValues {
 export function valuesFromRow(row: Record<string, unknown>): CellValues {
   const values: CellValues = {};
   for (const c of cells) {
-    const raw = row[c.sqlColumn];
-    values[c.path] = c.kind === 'amount' ? normaliseAmount(raw) : Number(raw ?? 0);
+    values[c.path] = cellValue(c, row[c.sqlColumn]);
   }
   return values;
 }
+
+/** A cell as PostgreSQL returns it (text for bigint and numeric, null for none) in its CellValues form. */
+const cellValue = (c: Cell, raw: unknown): CellValue => (c.kind === 'amount' ? normaliseAmount(raw) : Number(raw ?? 0));
 
 /**
  * SQL for `leading` expressions and then every cell of the row `alias`, in catalogue order, as one array literal:
@@ -156,9 +158,8 @@ export function arrayLiteralItems(text: string): string[] {
 export function valuesFromList(items: string[], offset = 0): CellValues {
   const values: CellValues = {};
   for (let i = 0; i < cells.length; i++) {
-    const c = cells[i];
     const raw = items[offset + i];
-    values[c.path] = c.kind === 'amount' ? normaliseAmount(raw === 'NULL' ? null : raw) : Number(raw === 'NULL' ? 0 : raw);
+    values[cells[i].path] = cellValue(cells[i], raw === 'NULL' ? null : raw);
   }
   return values;
 }
