@@ -22,6 +22,8 @@ export function countStatement(): void {
   if (count) count.statements += 1;
 }
 
+const SLOW_SQL_SHOWN = 400;
+
 /** The ORM's logger: counts statements and passes slow or failing ones to the structured log. */
 export function createOrmLogger(logger: Logger): (options: LoggerOptions) => OrmLogger {
   return () => ({
@@ -30,7 +32,11 @@ export function createOrmLogger(logger: Logger): (options: LoggerOptions) => Orm
     warn: (namespace: string, message: string) => logger.warn({ namespace }, message),
     logQuery(context: LogContext) {
       if (context.namespace === 'slow-query') {
-        logger.warn({ sql: context.query, tookMs: context.took }, 'slow SQL statement');
+        // The statement's start and its length: a 170-column statement is tens of kB, too much for one log line
+        // (LOG_LEVEL=trace logs every statement whole).
+        const whole = context.query ?? '';
+        const sql = whole.length > SLOW_SQL_SHOWN ? `${whole.slice(0, SLOW_SQL_SHOWN)} …` : whole;
+        logger.warn({ sql, sqlLength: whole.length, tookMs: context.took }, 'slow SQL statement');
         return;
       }
       const count = current.getStore();

@@ -11,12 +11,13 @@
  * several statements cannot carry bound parameters); the others are named statements of the protocol.
  *
  * SQL is written with `?` placeholders, as for `em.execute` (statements are put together from parts, which `$n`
- * numbering would make fragile). Inside a transaction the ORM already runs (a bulk seed), the same statements run
- * through that transaction instead (a savepoint), so both paths run the same SQL. Each statement counts as one of
- * the request's statements, as prepared reads do (db/prepared.ts).
+ * numbering would make fragile). Inside a transaction the ORM already runs (the demo seed: thousands of reports in
+ * one transaction), the same statements run through that transaction (a savepoint), PREPAREd in SQL there too:
+ * interpolated by the ORM, each 170-column statement was parsed and planned afresh, ~30 ms a report. Each statement
+ * counts as one of the request's statements, as prepared reads do (db/prepared.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type pg from 'pg';
+import pg from 'pg';
 import { prepared, type PreparedStatement } from './prepared.js';
 import { countStatement } from './query-counter.js';
 
@@ -45,9 +46,21 @@ export async function writeTransaction<T>(
 ): Promise<T> {
   if (em.isInTransaction()) {
     return em.transactional(async (tx) => {
+      // The transaction's connection is the ORM's to choose: which statements it holds prepared is asked, not tracked.
+      // (PREPARE outlives a rolled-back savepoint, so what the catalog lists is there.) Names end in _t, apart from
+      // the pool path's _x, which tracks its own per connection.
+      await tx.execute('set local plan_cache_mode = force_generic_plan');
+      const held = await tx.execute<{ name: string }[]>("select name from pg_prepared_statements where name like 'hub\\_%\\_t'");
+      const done = new Set(held.map((r) => r.name));
       const sql: Sql = {
         async query<R>(text: string, values: readonly unknown[] = []) {
-          return (await tx.execute(text, [...values])) as R[];
+          const p = statement(text);
+          const name = `${p.name}_t`;
+          if (!done.has(name)) {
+            await tx.execute(`prepare ${name} as ${p.text}`);
+            done.add(name);
+          }
+          return (await tx.execute(values.length ? `execute ${name}(${values.map(textLiteral).join(', ')})` : `execute ${name}`)) as R[];
         },
       };
       const opened: Rows[] = [];
@@ -124,6 +137,18 @@ function preparedOn(client: pg.PoolClient): Set<string> {
   if (!set) preparedStatements.set(client, (set = new Set()));
   return set;
 }
+
+/**
+ * An EXECUTE argument for any value a statement is given, as node-postgres would send it as a parameter (its text
+ * form: arrays as array literals, dates as timestamps, objects as JSON), quoted; the prepared statement types it.
+ */
+function textLiteral(value: unknown): string {
+  const text = prepareValue(value) as string | null;
+  return text === null ? 'null' : pg.escapeLiteral(text);
+}
+
+/** node-postgres's own conversion of a parameter to its text form (exported at runtime, not in its types). */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
 
 /** An EXECUTE argument: the prepared statement's casts give it its type, so strings are quoted text literals. */
 function literal(client: pg.PoolClient, value: unknown): string {

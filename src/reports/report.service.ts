@@ -45,6 +45,12 @@ export interface WriteOptions {
   idempotencyKey?: string | null;
   /** Only for loading historical figures (demo data, imports): when the report was really received. */
   submittedAt?: Date | null;
+  /**
+   * Only for bulk loads in one transaction (the demo seed): leave the pre-aggregated rollups alone, because the
+   * caller rebuilds them in bulk before its transaction commits. Thousands of deltas to the same city rows in one
+   * transaction would leave thousands of row versions that every later delta has to walk past.
+   */
+  rollupsRebuiltByCaller?: boolean;
 }
 
 export async function writeReport(
@@ -135,7 +141,7 @@ export async function storeRevision(
       changes: cellChanges(reading.current, values),
     };
     // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
-    const rollups = key.scope === ReportScope.SELF && !options.draft ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month } : null;
+    const rollups = key.scope === ReportScope.SELF && !options.draft && !options.rollupsRebuiltByCaller ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month } : null;
     const newRevision = { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor };
     const written = await writeRevision(sql, newRevision, state, event, idempotency, rollups);
     return {
