@@ -13,7 +13,11 @@ export interface Findings {
   scale: string;
   command: string;
   options: { duration: number; reps: number; seed: number };
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; date: string; loadAverage: { start: number[]; end: number[] } };
+  machine: {
+    cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; date: string; loadAverage: { start: number[]; end: number[] };
+    /** bench/calibrate.ts at the run's start and end: rounds/s of a fixed single-threaded workload. */
+    speed: { start: number; end: number };
+  };
   data: { units: number; reports: number; revisions: number; reused: boolean; databaseSize: string };
   importing: {
     reports: number;
@@ -40,12 +44,12 @@ export const HUB = 'hub (pre-aggregated)';
 export const FLY = 'hub (on the fly)';
 export const PEER = 'PostGraphile';
 
-/** The machine, and its load average (1, 5, 15 min) when the run began and ended: others may share it. */
-export function machine(loadAtStart: number[]): Findings['machine'] {
+/** The machine, its load average (1, 5, 15 min) and its speed when the run began and ended: others may share it. */
+export function machine(loadAtStart: number[], speed: Findings['machine']['speed']): Findings['machine'] {
   const cpus = os.cpus();
   return {
     cpus: cpus.length, cpuModel: cpus[0]?.model ?? '?', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version,
-    platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString(), loadAverage: { start: loadAtStart, end: os.loadavg() },
+    platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString(), loadAverage: { start: loadAtStart, end: os.loadavg() }, speed,
   };
 }
 
@@ -99,6 +103,9 @@ export function markdown(f: Findings): string {
     '',
     `\`${f.command}\` — ${m.date}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; ` +
       `${f.options.reps} repetitions of ${f.options.duration} s per server, medians; loopback; run took ${n(f.seconds)} s.`,
+    '',
+    `Machine speed (\`bench/calibrate.ts\`, rounds/s of a fixed single-threaded workload; compare runs by it): ${n(m.speed.start)} at the start, ` +
+      `${n(m.speed.end)} at the end.`,
     '',
     ...busy(f),
     `Data: ${n(f.data.units)} units, ${n(f.data.reports)} reports, ${n(f.data.revisions)} revisions at generation, ${f.data.databaseSize}` +

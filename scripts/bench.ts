@@ -16,6 +16,7 @@ import type { EmbeddedDatabase } from '../src/db/embedded-postgres.js';
 import { ormConfig } from '../src/db/orm.config.js';
 import { createLogger } from '../src/logger.js';
 import { verifyRollups } from '../src/rollups/verify.js';
+import { calibrate } from '../bench/calibrate.js';
 import { checkIdentical, postgraphileSumFields } from '../bench/checks.js';
 import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from '../bench/database.js';
 import { measureAll, type Target } from '../bench/load.js';
@@ -57,7 +58,9 @@ const loud = (lines: string[]) => process.stderr.write(`\n${'!'.repeat(78)}\n${l
 async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = os.loadavg();
-  progress(`${command}: ${scale} scale, ${reps} × ${duration} s per server; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`);
+  const speedAtStart = calibrate();
+  progress(`${command}: ${scale} scale, ${reps} × ${duration} s per server; load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}; ` +
+    `machine speed ${speedAtStart.toFixed(0)} rounds/s (bench/calibrate.ts)`);
   embedded = await startDatabase(scale);
   const db = await prepareDatabase(embedded, scale, seed);
   const url = db.url;
@@ -117,7 +120,7 @@ async function main(): Promise<number> {
   const g = db.generated;
   const failures = scenarios.flatMap((s) => s.results).reduce((n, r) => n + r.failures, 0) + submissions.failures;
   const partial: Omit<Findings, 'targets'> = {
-    scale, command, options: { duration, reps, seed }, machine: machine(loadAtStart),
+    scale, command, options: { duration, reps, seed }, machine: machine(loadAtStart, { start: speedAtStart, end: calibrate() }),
     data: { units: g.units, reports: g.reports, revisions: g.revisions, reused: db.reused, databaseSize: g.databaseSize },
     importing: {
       // The generator's total includes its rollup rebuild, in the same transaction as the reports.
