@@ -100,7 +100,7 @@ export function rollupDeltaCtes(basis: Basis, next: string): string {
   const balances = cells.filter((c) => c.aggregation !== 'flow');
   // A balance is the first (opening) or last (closing) member's, after minus before; flows are summed with a weight.
   const change = (cell: Cell, alias: string) => {
-    if (cell.aggregation === 'flow') return `c.${alias}`;
+    if (cell.aggregation === 'flow') return `coalesce(fl.${alias}, 0)`;
     const [a, b] = cell.aggregation === 'opening' ? ['fa', 'fb'] : ['la', 'lb'];
     return `coalesce(${a}.${alias}, 0) - coalesce(${b}.${alias}, 0)`;
   };
@@ -124,25 +124,33 @@ export function rollupDeltaCtes(basis: Basis, next: string): string {
       where p.period = 0 or p.period = t.month or p.period = 100 + (t.month + 2) / 3
     ),
     -- grain: one row per period and figures that count for it on either side: a month for its month, quarter and year,
-    -- an annual report for the year, where it stands alone (the months of a side with an annual report do not count)
+    -- an annual report for the year, where it stands alone (the months of a side with an annual report do not count).
+    -- Figures are named by (k, a, b), not carried: most members count on both sides and change nothing.
     rollup_members as (
       select m.*, m.in_a::int - m.in_b::int as w from (
-        select p.period, f.*,
+        select p.period, f.k, f.month, f.a, f.b,
           f.b and (f.month is null or not (p.period = 0 and y.b)) as in_b, f.a and (f.month is null or not (p.period = 0 and y.a)) as in_a
         from rollup_figures f cross join rollup_annual y
         join rollup_periods p on f.month between p.first_month and p.last_month or f.month is null and p.period = 0
       ) m
     ),
-    -- grain: one row per period: how many units, annual reports and months count after minus before, the flows after
-    -- minus before (weighted: +1 after, -1 before, 0 both), and which member is first and last on each side
+    -- grain: one row per period: how many units, annual reports and months count after minus before, and which member
+    -- is first and last on each side
     rollup_change as (
       select m.period, bool_or(m.in_a)::int - bool_or(m.in_b)::int as unit_count,
         count(*) filter (where m.in_a and m.month is null) - count(*) filter (where m.in_b and m.month is null) as annual_units,
         count(m.month) filter (where m.in_a) - count(m.month) filter (where m.in_b) as unit_months,
         min(m.k) filter (where m.in_a) as first_a, min(m.k) filter (where m.in_b) as first_b,
-        max(m.k) filter (where m.in_a) as last_a, max(m.k) filter (where m.in_b) as last_b,
-        ${aliases((a) => `sum(m.${a} * m.w) ${a}`, cells.filter((c) => c.aggregation === 'flow'))}
+        max(m.k) filter (where m.in_a) as last_a, max(m.k) filter (where m.in_b) as last_b
       from rollup_members m group by m.period
+    ),
+    -- grain: one row per period whose flows change: after minus before, summed over the members that count on one
+    -- side only (weighted: +1 after, -1 before); a member on both sides adds nothing, so it is not read at all
+    rollup_flows as (
+      select m.period, ${aliases((a) => `sum(f.${a} * m.w) ${a}`, cells.filter((c) => c.aggregation === 'flow'))}
+      from rollup_members m join rollup_figures f on f.k = m.k and f.a = m.a and f.b = m.b
+      where m.w <> 0
+      group by m.period
     ),
     rollup_balances as (select k, a, b, ${aliases((a) => a, balances)} from rollup_figures),
     rollup_delta as (
@@ -150,6 +158,7 @@ export function rollupDeltaCtes(basis: Basis, next: string): string {
         select c.period, array[c.period, c.unit_count, c.annual_units, c.unit_months, ${aliases((a, c) => change(c, a), counts)}]::bigint[] as counts,
           array[${aliases((a, c) => change(c, a), amounts)}]::numeric[] as amounts
         from rollup_change c
+        left join rollup_flows fl on fl.period = c.period
         left join rollup_balances fa on fa.a and fa.k = c.first_a
         left join rollup_balances fb on fb.b and fb.k = c.first_b
         left join rollup_balances la on la.a and la.k = c.last_a
