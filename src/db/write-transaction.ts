@@ -60,7 +60,7 @@ export async function writeTransaction<T>(
             await tx.execute(`prepare ${name} as ${p.text}`);
             done.add(name);
           }
-          return (await tx.execute(values.length ? `execute ${name}(${values.map(textLiteral).join(', ')})` : `execute ${name}`)) as R[];
+          return (await tx.execute(values.length ? `execute ${name}(${values.map(literal).join(', ')})` : `execute ${name}`)) as R[];
         },
       };
       const opened: Rows[] = [];
@@ -80,7 +80,7 @@ export async function writeTransaction<T>(
   /** EXECUTE of a statement prepared on this connection; the prepared statement's casts type the literals. */
   const execute = (s: Statement) => {
     const name = sqlName(statement(s.sql));
-    return s.values.length ? `execute ${name}(${s.values.map((v) => literal(client, v)).join(', ')})` : `execute ${name}`;
+    return s.values.length ? `execute ${name}(${s.values.map(literal).join(', ')})` : `execute ${name}`;
   };
   const sql: Sql = {
     async query<R>(text: string, values: readonly unknown[] = []) {
@@ -138,26 +138,20 @@ function preparedOn(client: pg.PoolClient): Set<string> {
   return set;
 }
 
-/**
- * An EXECUTE argument for any value a statement is given, as node-postgres would send it as a parameter (its text
- * form: arrays as array literals, dates as timestamps, objects as JSON), quoted; the prepared statement types it.
- */
-function textLiteral(value: unknown): string {
-  const text = prepareValue(value) as string | null;
-  return text === null ? 'null' : pg.escapeLiteral(text);
-}
-
 /** node-postgres's own conversion of a parameter to its text form (exported at runtime, not in its types). */
 const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
 
-/** An EXECUTE argument: the prepared statement's casts give it its type, so strings are quoted text literals. */
-function literal(client: pg.PoolClient, value: unknown): string {
+/**
+ * An EXECUTE argument, on either path: the prepared statement's casts give it its type. Numbers and booleans as they
+ * are; anything else in the text form node-postgres would send as a parameter (arrays as array literals, dates as
+ * timestamps, objects as JSON), quoted.
+ */
+function literal(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
     return String(value);
   }
   if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return client.escapeLiteral(value);
-  throw new Error(`no SQL literal for a ${typeof value}`);
+  return pg.escapeLiteral(prepareValue(value) as string);
 }
