@@ -4,22 +4,20 @@
  * by cell, to the sums of the base reports: no lost update, no deadlock, no refused request.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cells } from '../../src/format/catalogue.js';
+import { figuresSelection } from '../../bench/queries.js';
 import { verifyRollups } from '../../src/rollups/verify.js';
 import { createUnits, smallTree, SUBMIT } from '../support/fixtures.js';
-import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
+import { dataOf, startBothModes, type BothModes, type TestHub } from '../support/test-hub.js';
 
+/** The hub under test reads pre-aggregated rollups; a second hub on the same database sums base rows per request. */
+let modes: BothModes;
 let hub: TestHub;
-let onTheFly: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub();
-  onTheFly = await startTestHub({ ROLLUP_MODE: 'onthefly' }, hub.db);
+  modes = await startBothModes();
+  hub = modes.hub;
   await createUnits(hub, smallTree);
 });
-afterAll(async () => {
-  await onTheFly.close();
-  await hub.close();
-});
+afterAll(() => modes.close());
 
 /** Balanced figures that differ by seed in flows, balances (opening, closing, in force, pending) and the fee. */
 function figures(seed: number) {
@@ -48,25 +46,10 @@ function figures(seed: number) {
 const submit = (unitCode: string, month: number | null, seed: number) => hub.gql(SUBMIT, { input: { unitCode, year: 2025, month, figures: figures(seed) } });
 const APPROVE = `mutation($i: ReviewReportInput!) { approveReport(input: $i) { status } }`;
 
-/** Every stored cell of `Figures`, nested as the schema nests them. */
-function everyCell(): string {
-  type Tree = Map<string, Tree>;
-  const root: Tree = new Map();
-  for (const cell of cells) {
-    let node = root;
-    for (const key of cell.path.split('.')) node = node.get(key) ?? node.set(key, new Map()).get(key)!;
-  }
-  const print = (node: Tree): string => `{ ${[...node].map(([k, child]) => (child.size ? `${k} ${print(child)}` : k)).join(' ')} }`;
-  return print(root);
-}
-
 const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCode: $u, period: $p, basis: $b) {
-  sources { unitsInSubtree annualReportUnits monthlyReportUnits unitMonths } figures ${everyCell()} } }`;
+  sources { unitsInSubtree annualReportUnits monthlyReportUnits unitMonths } figures ${figuresSelection()} } }`;
 
-async function rollupBoth(u: string, p: Record<string, number>, b: string) {
-  const [pre, fly] = await Promise.all([hub, onTheFly].map(async (h) => dataOf(await h.gql(ROLLUP, { u, p, b })).rollup));
-  return { pre, fly };
-}
+const rollupBoth = (u: string, p: Record<string, number>, b: string) => modes.rollupBoth(ROLLUP, u, p, b);
 
 describe('concurrent writes into one city', () => {
   it('leave the pre-aggregated rollups equal to the base reports in every cell, period and basis', async () => {

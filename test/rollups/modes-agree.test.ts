@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyRollups } from '../../src/rollups/verify.js';
 import { createUnits, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
-import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
+import { dataOf, startBothModes, type BothModes, type TestHub } from '../support/test-hub.js';
 
 /** The hub under test reads pre-aggregated rollups; a second hub on the same database sums base rows per request. */
+let modes: BothModes;
 let hub: TestHub;
-let onTheFly: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub();
-  onTheFly = await startTestHub({ ROLLUP_MODE: 'onthefly' }, hub.db);
+  modes = await startBothModes();
+  hub = modes.hub;
   await createUnits(hub, smallTree);
 });
-afterAll(async () => {
-  await onTheFly.close();
-  await hub.close();
-});
+afterAll(() => modes.close());
 
 const submit = (unitCode: string, year: number, month: number | null, seed: number, scope = 'SELF') =>
   hub.gql(SUBMIT, { input: { unitCode, year, month, scope, figures: seededFigures(seed) } });
@@ -26,10 +23,7 @@ const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCo
     reviewLitigation { adminReview { upheld pending total } } }
   rates { disclosureRate { numerator denominator } carryForwardRate { numerator denominator } } } }`;
 
-async function rollupBoth(u: string, p: Record<string, number>, b: string) {
-  const [pre, fly] = await Promise.all([hub, onTheFly].map(async (h) => dataOf(await h.gql(ROLLUP, { u, p, b })).rollup));
-  return { pre, fly };
-}
+const rollupBoth = (u: string, p: Record<string, number>, b: string) => modes.rollupBoth(ROLLUP, u, p, b);
 
 describe('pre-aggregated and on-the-fly rollups', () => {
   it('agree cell by cell after submissions, re-submissions, annual reports, drafts, approvals and concurrent writes', async () => {

@@ -65,3 +65,29 @@ export function dataOf<T = any>(response: GraphQLResponse<T>): T {
   if (response.errors?.length) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
   return response.data as T;
 }
+
+/** The hub in its default (pre-aggregated) mode and a second hub on the same database summing base rows per request. */
+export interface BothModes {
+  hub: TestHub;
+  onTheFly: TestHub;
+  /** The `rollup` field `query` answers on each hub (variables `u`, `p`, `b`), asked of both at once. */
+  rollupBoth(query: string, u: string, p: Record<string, number>, b: string): Promise<{ pre: any; fly: any }>;
+  close(): Promise<void>;
+}
+
+export async function startBothModes(): Promise<BothModes> {
+  const hub = await startTestHub();
+  const onTheFly = await startTestHub({ ROLLUP_MODE: 'onthefly' }, hub.db);
+  return {
+    hub,
+    onTheFly,
+    async rollupBoth(query, u, p, b) {
+      const [pre, fly] = await Promise.all([hub, onTheFly].map(async (h) => dataOf(await h.gql(query, { u, p, b })).rollup));
+      return { pre, fly };
+    },
+    async close() {
+      await onTheFly.close();
+      await hub.close();
+    },
+  };
+}
