@@ -38,6 +38,17 @@ export class Access {
     return unit;
   }
 
+  /**
+   * What a statement that read the target already found out about the viewer (the rollup read asks in the same
+   * statement, saving two round trips): the viewer's own unit (null: the token names none) and whether the target is
+   * in its subtree. Later checks use these instead of asking again.
+   */
+  learn(own: Unit | null, target: Unit, targetInSubtree: boolean): void {
+    if (this.wholeHierarchy) return;
+    this.unitPromise ??= Promise.resolve(own);
+    if (own) this.loaders.within.prime(`${own.id}|${target.id}`, targetInSubtree);
+  }
+
   private async inSubtree(target: Unit): Promise<boolean> {
     if (this.wholeHierarchy) return true;
     const own = await this.unit();

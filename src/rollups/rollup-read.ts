@@ -1,6 +1,7 @@
 /**
- * The hot path of `rollup` when pre-aggregated: the unit named by its code and its row of the `rollup` table, in
- * one prepared statement returning the cells as a single array literal. It gives exactly what `aggregate` gives for
+ * The hot path of `rollup` when pre-aggregated: the unit named by its code, its row of the `rollup` table and, for a
+ * token of one unit, that unit and whether the named one lies in its subtree (the access check), in one prepared
+ * statement returning the cells as a single array literal. It gives exactly what `aggregate` gives for
  * one unit's subtree (the benchmark and test/rollups check both modes cell by cell); it exists because this read is
  * what dashboards poll: on this machine each round trip to PostgreSQL costs ~80 µs of system time in Node alone,
  * and 170 separate columns cost more in the driver than the read costs in PostgreSQL.
@@ -15,29 +16,41 @@ import { periodKey, type AggregateRow } from './aggregate.sql.js';
 
 const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
+const UNIT = UNIT_COLUMNS.split(', ');
 const READ = prepared(`
-  select ${UNIT_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')},
+  select ${UNIT.map((c) => `u.${c}`).join(', ')},
     (select ${cellsArraySql('r', COUNTS)}
-     from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells
-  from unit u where u.code = ?`);
+     from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells,
+    ${UNIT.map((c) => `v.${c} as viewer_${c}`).join(', ')},
+    exists (select 1 from unit_closure c where c.ancestor_id = v.id and c.descendant_id = u.id) as viewer_within
+  from unit u left join unit v on v.code = ?
+  where u.code = ?`);
 
 export interface UnitRollup {
   /** The unit with that code (managed by `em`), or null when there is none. */
   unit: Unit | null;
   /** Its subtree's sums for the period, or null when nothing below it was reported. */
   row: AggregateRow | null;
+  /** Asked with a viewer's unit code: that unit (null when there is none) and whether `unit` is in its subtree. */
+  viewer: { unit: Unit | null; within: boolean } | null;
 }
 
-export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }): Promise<UnitRollup> {
+/** `viewerCode`: the unit code of the token (null for a token of the whole hierarchy, which needs no check). */
+export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }, viewerCode: string | null): Promise<UnitRollup> {
   // Values in the order of the placeholders in the text: the subquery's first, the unit's code last.
-  const [found] = await queryPrepared<Record<string, unknown> & { cells: string | null }>(em, READ, [basis, year, periodKey(time), code]);
-  if (!found) return { unit: null, row: null };
-  const { cells: text, ...unitRow } = found;
-  const unit = em.map(Unit, unitRow);
-  if (text === null) return { unit, row: null };
+  const [found] = await queryPrepared<Record<string, unknown>>(em, READ, [basis, year, periodKey(time), viewerCode, code]);
+  if (!found) return { unit: null, row: null, viewer: null };
+  const unit = em.map(Unit, Object.fromEntries(UNIT.map((c) => [c, found[c]])));
+  const viewer = viewerCode === null ? null : {
+    unit: found.viewer_id === null ? null : em.map(Unit, Object.fromEntries(UNIT.map((c) => [c, found[`viewer_${c}`]]))),
+    within: found.viewer_within as boolean,
+  };
+  const text = found.cells as string | null;
+  if (text === null) return { unit, row: null, viewer };
   const items = arrayLiteralItems(text);
   return {
     unit,
     row: { groupId: unit.id, values: valuesFromList(items, COUNTS.length), annualUnits: Number(items[0]), monthlyUnits: Number(items[1]), months: Number(items[2]) },
+    viewer,
   };
 }

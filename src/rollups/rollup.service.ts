@@ -21,7 +21,8 @@ import { CellDifference, PublishedComparison, Rollup, RollupSources } from './ro
 
 /**
  * A unit's rollup as the `rollup` query answers it: the unit found by its code, the viewer's right to its subtree
- * checked, and the summed figures. Pre-aggregated, the unit and its figures are one prepared statement; on the fly,
+ * checked, and the summed figures. Pre-aggregated, the unit, its figures and the viewer's right are one prepared
+ * statement; on the fly,
  * the unit is looked up and its subtree summed. Sources and the published report are resolved only when a query
  * asks for them (`rollupSources`, `rollupPublished`).
  */
@@ -34,10 +35,15 @@ export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: U
     return rollupOf(unit, period, basis, mode, computed);
   }
   const code = normaliseUnitCode(unitCode);
-  const { unit, row } = await readUnitRollup(ctx.em, code, basis, period.year, time);
+  const viewerCode = ctx.access.wholeHierarchy ? null : normaliseUnitCode(ctx.access.viewer.unitCode);
+  const { unit, row, viewer } = await readUnitRollup(ctx.em, code, basis, period.year, time, viewerCode);
   if (!unit) throw notFound('unit', { unitCode });
-  ctx.loaders.units.byCode.prime(code, unit);
-  ctx.loaders.units.byId.prime(unit.id, unit);
+  for (const u of [unit, viewer?.unit]) {
+    if (!u) continue;
+    ctx.loaders.units.byCode.prime(u.code, u);
+    ctx.loaders.units.byId.prime(u.id, u);
+  }
+  if (viewer) ctx.access.learn(viewer.unit, unit, viewer.within);
   await ctx.access.requireSubtree(unit);
   return rollupOf(unit, period, basis, mode, row);
 }

@@ -25,6 +25,10 @@ export interface UnitLoaders {
 export const UNIT_COLUMNS = 'id, code, name, kind, parent_id, created_at';
 const BY_ID = prepared(`select ${UNIT_COLUMNS} from unit where id = any(?::int[])`);
 const BY_CODE = prepared(`select ${UNIT_COLUMNS} from unit where code = any(?::text[])`);
+// The access check of every OVERSIGHT or ADMIN request below its own unit: is each (ancestor, descendant) pair in the
+// closure table?
+const WITHIN = prepared(`select c.ancestor_id as a, c.descendant_id as d from unnest(?::int[], ?::int[]) as k(a, d)
+  join unit_closure c on c.ancestor_id = k.a and c.descendant_id = k.d`);
 const mapUnits = (em: EntityManager, rows: Record<string, unknown>[]) => rows.map((row) => em.map(Unit, row));
 
 export function createUnitLoaders(em: EntityManager): UnitLoaders {
@@ -71,11 +75,7 @@ export function createUnitLoaders(em: EntityManager): UnitLoaders {
   });
   const within = new DataLoader<string, boolean>(async (keys) => {
     const pairs = keys.map((k) => k.split('|').map(Number));
-    const rows = await em.execute<{ a: number; d: number }[]>(
-      `select c.ancestor_id as a, c.descendant_id as d from (values ${pairs.map(() => '(?::int, ?::int)').join(', ')}) as k(a, d)
-       join unit_closure c on c.ancestor_id = k.a and c.descendant_id = k.d`,
-      pairs.flat(),
-    );
+    const rows = await queryPrepared<{ a: number; d: number }>(em, WITHIN, [pairs.map(([a]) => a), pairs.map(([, d]) => d)]);
     const found = new Set(rows.map((r) => `${r.a}|${r.d}`));
     return keys.map((k) => found.has(k));
   });

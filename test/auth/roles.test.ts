@@ -129,6 +129,16 @@ describe('OVERSIGHT of 清城区 (441802)', () => {
     expect(rollup.figures.applications.newReceived.total).toBe(4 * 12);
   });
 
+  it('reads the rollup of a unit two levels below its own in one SQL statement, its access check included', async () => {
+    const res = await as('oversight', `{ rollup(unitCode: "${GRANDCHILD}", period: { year: 2024, month: 3 }) { figures { applications { newReceived { total } } } } }`);
+    expect(dataOf(res).rollup.figures.applications.newReceived.total).toBe(12);
+    expect(res.extensions?.sqlStatements).toBe(1);
+    // The check is the same statement's: the sibling district's rollup is refused after one statement too.
+    const refused = await as('oversight', ROLLUP, { u: '441803' });
+    forbidden(refused);
+    expect(refused.extensions?.sqlStatements).toBe(1);
+  });
+
   it.each(Object.entries(SUBTREE_READS))('is refused a %s of the sibling district or of the city above', async (_name, query) => {
     forbidden(await as('oversight', query, { u: '441803' }));
     forbidden(await as('oversight', query, { u: '441800' }));
