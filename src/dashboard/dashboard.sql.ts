@@ -23,25 +23,32 @@ export async function monthlySeries(em: EntityManager, unitId: number, year: num
   return new Map(rows.map((r) => [r.month as number, { values: valuesFromRow(r), units: r.units as number }]));
 }
 
-/** Warnings carried by the reports in force of the subtree for the year (monthly and annual), by identity. */
-export async function warningCounts(em: EntityManager, unitId: number, year: number, basis: Basis): Promise<{ identity: string | null; count: number; reports: number }[]> {
-  // The cost follows the subtree, never the history: each unit's reports of the year through its own index entries
-  // (a lateral that is not flattened, so PostgreSQL cannot trade it for a scan of every report of the year), then the
-  // revision in force, only if it carries a warning, from the small partial index report_revision_warned_index.
-  // Starting from every warned revision instead (as this did) grew with every correction ever submitted anywhere: a
-  // city's dashboard took 330 ms once the benchmark's re-submissions had left 80,000 of them.
+/**
+ * Warnings carried by the reports in force of the subtree for the year (monthly and annual), by identity: SQL with two
+ * parameters, the year and the unit.
+ * The cost follows the subtree, never the history: each unit's reports of the year through its own index entries,
+ * then for each report the revision in force, only if it carries a warning, from the partial index
+ * report_revision_warned_index. Both are laterals that cannot be flattened (`offset 0`), so the join order is fixed:
+ * left to the planner, statistics taken before the warnings existed made it loop over every warned revision for each
+ * report of the subtree (14 s for a city). Starting from every warned revision (as this did) grew with every
+ * correction ever submitted anywhere: a city's dashboard took 330 ms once there were 80,000 of them.
+ */
+export function warningCountsSql(basis: Basis): string {
   // grain: one row per warning identity, plus a rollup row (identity null) with the totals
-  return em.execute(
-    `select w.identity, count(*)::int as count, count(distinct v.id)::int as reports
+  return `select w.identity, count(*)::int as count, count(distinct v.id)::int as reports
      from unit_closure c
      cross join lateral (
        select r.id, r.${basisColumn(basis)} as revision from report r where r.unit_id = c.descendant_id and r.year = ? offset 0
      ) r
-     join report_revision v on v.report_id = r.id and v.revision = r.revision and v.warnings <> '[]'::jsonb
+     cross join lateral (
+       select v.id, v.warnings from report_revision v where v.report_id = r.id and v.revision = r.revision and v.warnings <> '[]'::jsonb offset 0
+     ) v
      cross join lateral jsonb_array_elements(v.warnings) as e(item)
      cross join lateral (select e.item->>'identity' as identity) as w
      where c.ancestor_id = ?
-     group by rollup (w.identity)`,
-    [year, unitId],
-  );
+     group by rollup (w.identity)`;
+}
+
+export async function warningCounts(em: EntityManager, unitId: number, year: number, basis: Basis): Promise<{ identity: string | null; count: number; reports: number }[]> {
+  return em.execute(warningCountsSql(basis), [year, unitId]);
 }
