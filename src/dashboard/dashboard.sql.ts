@@ -30,7 +30,7 @@ export async function monthlySeries(em: EntityManager, unitId: number, year: num
  * then for each report the revision in force, only if it carries a warning, from the partial index
  * report_revision_warned_index. Both are laterals that cannot be flattened (`offset 0`), so the join order is fixed:
  * left to the planner, statistics taken before the warnings existed made it loop over every warned revision for each
- * report of the subtree (14 s for a city). Starting from every warned revision (as this did) grew with every
+ * report of the subtree (14 s for a city). Starting from every warned revision (an earlier version) grew with every
  * correction ever submitted anywhere: a city's dashboard took 330 ms once there were 80,000 of them.
  */
 export function warningCountsSql(basis: Basis): string {

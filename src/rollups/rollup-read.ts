@@ -1,10 +1,10 @@
 /**
  * The hot path of `rollup` when pre-aggregated: the unit named by its code, its row of the `rollup` table and, for a
  * token of one unit, that unit and whether the named one lies in its subtree (the access check), in one prepared
- * statement returning the cells as a single array literal. It gives exactly what `aggregate` gives for
- * one unit's subtree (the benchmark and test/rollups check both modes cell by cell); it exists because this read is
- * what dashboards poll: on this machine each round trip to PostgreSQL costs ~80 µs of system time in Node alone,
- * and 170 separate columns cost more in the driver than the read costs in PostgreSQL.
+ * statement returning the cells as a single array literal. It gives exactly what `aggregate` gives for one unit's
+ * subtree (the benchmark and test/rollups check both modes cell by cell); it exists because this read is what
+ * dashboards poll: on this machine each round trip to PostgreSQL costs ~80 µs of system time in Node alone, and 170
+ * separate columns cost more in the driver than the read costs in PostgreSQL.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteralItems, cellsArraySql, valuesFromList } from '../format/figures.js';
@@ -37,7 +37,7 @@ export interface UnitRollup {
 
 /** `viewerCode`: the unit code of the token (null for a token of the whole hierarchy, which needs no check). */
 export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }, viewerCode: string | null): Promise<UnitRollup> {
-  // Values in the order of the placeholders in the text: the subquery's first, the unit's code last.
+  // Values in the order of the placeholders in the text: the subquery's first, then the viewer's code, the unit's last.
   const [found] = await queryPrepared<Record<string, unknown>>(em, READ, [basis, year, periodKey(time), viewerCode, code]);
   if (!found) return { unit: null, row: null, viewer: null };
   const unit = em.map(Unit, Object.fromEntries(UNIT.map((c) => [c, found[c]])));

@@ -22,9 +22,8 @@ import { CellDifference, PublishedComparison, Rollup, RollupSources } from './ro
 /**
  * A unit's rollup as the `rollup` query answers it: the unit found by its code, the viewer's right to its subtree
  * checked, and the summed figures. Pre-aggregated, the unit, its figures and the viewer's right are one prepared
- * statement; on the fly,
- * the unit is looked up and its subtree summed. Sources and the published report are resolved only when a query
- * asks for them (`rollupSources`, `rollupPublished`).
+ * statement; on the fly, the unit is looked up and its subtree summed. Sources and the published report are resolved
+ * only when a query asks for them (`rollupSources`, `rollupPublished`).
  */
 export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: UnitLoaders }; access: Access }, unitCode: string, period: Period, basis: Basis, mode: RollupMode): Promise<Rollup> {
   const time = monthsOf(period);
