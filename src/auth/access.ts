@@ -30,6 +30,11 @@ export class Access {
     return this.viewer.unitCode === ALL_UNITS;
   }
 
+  /** The code of the viewer's own unit as units are stored; null for a token of the whole hierarchy. */
+  get unitCode(): string | null {
+    return this.wholeHierarchy ? null : normaliseUnitCode(this.viewer.unitCode);
+  }
+
   /** The viewer's own unit; a token naming a unit that does not exist authenticates nobody. */
   async unit(): Promise<Unit> {
     this.unitPromise ??= this.loaders.byCode.load(normaliseUnitCode(this.viewer.unitCode));

@@ -34,8 +34,7 @@ export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: U
     return rollupOf(unit, period, basis, mode, computed);
   }
   const code = normaliseUnitCode(unitCode);
-  const viewerCode = ctx.access.wholeHierarchy ? null : normaliseUnitCode(ctx.access.viewer.unitCode);
-  const { unit, row, viewer } = await readUnitRollup(ctx.em, code, basis, period.year, time, viewerCode);
+  const { unit, row, viewer } = await readUnitRollup(ctx.em, code, basis, period.year, time, ctx.access.unitCode);
   if (!unit) throw notFound('unit', { unitCode });
   for (const u of [unit, viewer?.unit]) {
     if (!u) continue;
