@@ -61,7 +61,7 @@ async function start(name: string, args: string[], env: Record<string, string>, 
 
 /** `extra`: settings over the defaults below (e.g. LOG_LEVEL=trace to see every statement while investigating). */
 /** `entry`: another build of the hub (e.g. a copy of dist/ from another commit, to compare two versions side by side). */
-export function startHub(name: string, databaseUrl: string, mode: 'preaggregated' | 'onthefly', scale: string, extra: Record<string, string> = {}, entry = HUB_ENTRY): Promise<Server> {
+export function startHub(name: string, databaseUrl: string, mode: 'preaggregated' | 'onthefly', scale: string, extra: Record<string, string> = {}, entry = HUB_ENTRY, nodeArgs: string[] = []): Promise<Server> {
   const env = {
     DATABASE_URL: databaseUrl,
     SEED_DEMO: 'false',
@@ -73,7 +73,7 @@ export function startHub(name: string, databaseUrl: string, mode: 'preaggregated
     ...extra,
   };
   const healthy = async (url: string) => (await fetch(url.replace(/\/graphql$/, '/healthz'))).ok;
-  return start(name, [entry], env, healthy, scale);
+  return start(name, [...nodeArgs, entry], env, healthy, scale);
 }
 
 export function startPostgraphile(databaseUrl: string, scale: string): Promise<Server> {

@@ -2,6 +2,7 @@
  * Process entry: config -> database (embedded or DATABASE_URL, migrated) -> demo data on first start -> server.
  * SIGINT and SIGTERM close the server, the connection pool and the embedded PostgreSQL, in that order.
  */
+import v8 from 'node:v8';
 import { createHub, GRAPHQL_PATH } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
@@ -22,6 +23,9 @@ async function demoOversightToken(orm: MikroORM, config: Config): Promise<string
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+// V8 reads this flag at every full collection, so setting it here, before the heap has grown, is as good as on the
+// command line (where NODE_OPTIONS cannot carry it). config.ts says why.
+if (config.heapGrowingPercent) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
 
 async function main(): Promise<void> {
   const database = await openDatabase(config, logger);
