@@ -60,7 +60,8 @@ async function start(name: string, args: string[], env: Record<string, string>, 
 }
 
 /** `extra`: settings over the defaults below (e.g. LOG_LEVEL=trace to see every statement while investigating). */
-/** `entry`: another build of the hub (e.g. a copy of dist/ from another commit, to compare two versions side by side). */
+/** `entry`: another build of the hub (e.g. a copy of dist/ from another commit, to compare two versions side by side);
+ * `nodeArgs`: flags for Node itself (e.g. `--cpu-prof`). */
 export function startHub(name: string, databaseUrl: string, mode: 'preaggregated' | 'onthefly', scale: string, extra: Record<string, string> = {}, entry = HUB_ENTRY, nodeArgs: string[] = []): Promise<Server> {
   const env = {
     DATABASE_URL: databaseUrl,

@@ -77,11 +77,7 @@ export async function writeTransaction<T>(
     const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
     return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
   };
-  /** EXECUTE of a statement prepared on this connection; the prepared statement's casts type the literals. */
-  const execute = (s: Statement) => {
-    const name = sqlName(statement(s.sql));
-    return s.values.length ? `execute ${name}(${s.values.map(literal).join(', ')})` : `execute ${name}`;
-  };
+  const execute = executeStatement;
   const sql: Sql = {
     async query<R>(text: string, values: readonly unknown[] = []) {
       const { name, text: pgText } = statement(text);
@@ -108,6 +104,48 @@ export async function writeTransaction<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/** Sends statements as one message in a batch transaction and returns the rows of each. */
+export type SendMessage = (statements: Statement[]) => Promise<Rows[]>;
+
+/**
+ * A transaction on one pooled connection whose statements go in messages of many, for a batch of writes
+ * (reports/submission-batch.ts): `run` gets `send`, each call one message (the first opens the transaction), and
+ * `commit`, which sends its statements and COMMIT as the last message. Statements are prepared once per connection
+ * and EXECUTEd with literal values, as the single write path's opening and last statements are. Any error rolls the
+ * whole transaction back and is thrown: nothing of the batch is saved.
+ */
+export async function batchTransaction<T>(em: EntityManager, run: (send: SendMessage, commit: SendMessage) => Promise<T>): Promise<T> {
+  const client = await ((await em.getConnection().getNativeClient()) as pg.Pool).connect();
+  const raw = async (...statements: string[]): Promise<Rows[]> => {
+    statements.forEach(() => countStatement());
+    const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
+  };
+  let begun = false;
+  const message = async (statements: Statement[], closing: string[]): Promise<Rows[]> => {
+    await prepare(client, statements, raw);
+    const opening = begun ? [] : ['begin', 'set local plan_cache_mode = force_generic_plan'];
+    begun = true;
+    const rows = await raw(...opening, ...statements.map(executeStatement), ...closing);
+    return rows.slice(opening.length, opening.length + statements.length);
+  };
+  let broken: Error | undefined;
+  try {
+    return await run((statements) => message(statements, []), (statements) => message(statements, ['commit']));
+  } catch (error) {
+    await client.query('rollback').catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** EXECUTE of a statement prepared on this connection (`prepare`); the prepared statement's casts type the literals. */
+function executeStatement(s: Statement): string {
+  const name = sqlName(statement(s.sql));
+  return s.values.length ? `execute ${name}(${s.values.map(literal).join(', ')})` : `execute ${name}`;
 }
 
 /** Prepares (SQL PREPARE, in one message) those of `statements` not yet prepared on this connection. */

@@ -227,27 +227,34 @@ const WRITE_REVISION = new Map<Basis | null, string>();
 
 /**
  * Writes a new revision, the report's new state, its event and the idempotency key in one statement; with `rollups`,
- * the same statement computes how the write changes the rollups (applied last, see rollups/preaggregate.ts).
+ * the same statement computes how the write changes the rollups (applied last, see rollups/preaggregate.ts). Its one
+ * row goes to `writtenRevision`.
  */
-export async function writeRevision(
-  sql: Sql,
+export function writeRevisionStatement(
   r: NewRevision,
   state: ReportState,
   event: ReportEventRow,
   idempotency: { actor: string; key: string; hash: string } | null,
   rollups: RollupTarget | null,
-): Promise<{ submittedAt: Date; rollupDelta: RollupDelta }> {
+): Statement {
   const basis = rollups?.basis ?? null;
   const text = WRITE_REVISION.get(basis) ?? WRITE_REVISION.set(basis, writeRevisionSql(basis)).get(basis)!;
-  const [row] = await sql.query<{ submitted_at: string } & RollupDelta>(text, [
-    ...cells.map((c) => r.values[c.path]),
-    state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
-    ...stateParams(state),
-    ...eventParams(state.id, event),
-    idempotency?.actor ?? null, idempotency?.key ?? null, idempotency?.hash ?? null, state.id, r.revision, idempotency !== null,
-    ...(rollups ? [rollups.unitId, rollups.year, rollups.month] : []),
-  ]);
-  return { submittedAt: new Date(row.submitted_at), rollupDelta: row };
+  return {
+    sql: text,
+    values: [
+      ...cells.map((c) => r.values[c.path]),
+      state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
+      ...stateParams(state),
+      ...eventParams(state.id, event),
+      idempotency?.actor ?? null, idempotency?.key ?? null, idempotency?.hash ?? null, state.id, r.revision, idempotency !== null,
+      ...(rollups ? [rollups.unitId, rollups.year, rollups.month] : []),
+    ],
+  };
+}
+
+/** The row of `writeRevisionStatement`: when the revision was received, and the rollup change it computed. */
+export function writtenRevision(row: Record<string, unknown>): { submittedAt: Date; rollupDelta: RollupDelta } {
+  return { submittedAt: new Date(row.submitted_at as string), rollupDelta: row as RollupDelta };
 }
 
 const writeStateSql = (rollups: Basis | null) => `

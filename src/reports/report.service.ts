@@ -22,14 +22,20 @@ import {
   lockStatement,
   readStatement,
   writeReading,
-  writeRevision,
+  writeRevisionStatement,
+  writtenRevision,
   type ReportKey,
+  type ReportState,
+  type RollupDelta,
+  type RollupTarget,
   type StoredRevision,
+  type WriteReading,
 } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupDeltas } from '../rollups/preaggregate.js';
-import { writeTransaction } from '../db/write-transaction.js';
+import { writeTransaction, type Sql, type Statement } from '../db/write-transaction.js';
+import { submissionQueue } from './submission-batch.js';
 import { ReportView, type SubmitReportInput } from './report.types.js';
 
 export interface Actor {
@@ -82,76 +88,128 @@ export async function writeReport(
 const requestHash = (key: ReportKey, values: CellValues, draft: boolean) =>
   createHash('sha256').update(JSON.stringify([key, draft, values])).digest('hex');
 
+/** What storing a revision answers: the revision now stored, and the one it replaced. */
+export interface Stored {
+  revision: StoredRevision;
+  replacedRevision: number | null;
+}
+
+/** A write's key, figures and options, and the statements that open its transaction (locks, then reads). */
+export interface PendingWrite {
+  key: ReportKey;
+  values: CellValues;
+  submitted: unknown;
+  options: WriteOptions;
+  previousKey: ReportKey;
+  idempotency: { actor: string; key: string; hash: string } | null;
+  opening: Statement[];
+}
+
 /**
- * Writes checked figures as the next revision of a report. The report row is locked first: writers queue up. On the
- * hot path this is three round trips (db/write-transaction.ts): begin, lock and read; the write (revision, state,
- * event, idempotency key, and the change of the rollups computed) in one statement; that change applied with the
- * commit.
+ * What a write does once its report is locked and read: nothing but answer with the revision an idempotency key
+ * already wrote (`replay`), or write (`write`, whose one row `complete` turns into the answer and the rollup change).
+ * A refusal is thrown.
  */
-export async function storeRevision(
-  em: EntityManager,
-  key: ReportKey,
-  values: CellValues,
-  submitted: unknown,
-  options: WriteOptions,
-): Promise<{ revision: StoredRevision; replacedRevision: number | null }> {
+export type WriteDecision =
+  | { replay: { reportId: number; revision: number } }
+  | { write: Statement; rollups: RollupTarget | null; complete(row: Record<string, unknown>): { stored: Stored; delta: RollupDelta } };
+
+export function pendingWrite(key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): PendingWrite {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
   const idempotency = options.idempotencyKey
     ? { actor: `${options.actor.unitCode}/${options.actor.role}`, key: options.idempotencyKey, hash: requestHash(key, values, options.draft) }
     : null;
   // The unit-year lock first (SELF), then the report: every writer takes its locks in this order.
-  const opening = [lockStatement(key), readStatement(key, previousKey, idempotency)];
-  return writeTransaction(em, opening, async (sql, [locked, read]) => {
+  return { key, values, submitted, options, previousKey, idempotency, opening: [lockStatement(key), readStatement(key, previousKey, idempotency)] };
+}
+
+/** Checks a write against its report's locked state and what it read, and says what to do (module comment). */
+export function decideWrite(w: PendingWrite, report: ReportState, reading: WriteReading): WriteDecision {
+  const { key, values, options, idempotency } = w;
+  if (reading.seen) {
+    if (reading.seen.requestHash !== idempotency!.hash || reading.seen.reportId !== report.id) {
+      throw new AppError(ErrorCode.CONFLICT, 'this idempotency key was used for a different request', { idempotencyKey: options.idempotencyKey });
+    }
+    return { replay: { reportId: report.id, revision: reading.seen.revision } };
+  }
+  if (report.status === ReportStatus.APPROVED) {
+    throw new AppError(ErrorCode.PERIOD_LOCKED, 'this report is approved and locked; its reviewer must reopen it first', { approvedRevision: report.approvedRevision });
+  }
+  if (options.draft && report.status === ReportStatus.SUBMITTED) {
+    throw new AppError(ErrorCode.INVALID_STATE, 'this report is submitted and awaits review; submit a new revision instead of a draft', { status: report.status });
+  }
+  if (options.baseRevision != null && options.baseRevision !== report.currentRevision) {
+    throw new AppError(ErrorCode.CONFLICT, `the report changed since revision ${options.baseRevision}: revision ${report.currentRevision} is current`, {
+      baseRevision: options.baseRevision,
+      currentRevision: report.currentRevision,
+    });
+  }
+  const warnings = continuityWarnings(values, reading.previous, makePeriod(w.previousKey.year, null, w.previousKey.month).label);
+  const revision = report.currentRevision + 1;
+  const status = options.draft ? ReportStatus.DRAFT : ReportStatus.SUBMITTED;
+  const state = { ...report, status, currentRevision: revision, submittedRevision: options.draft ? report.submittedRevision : revision, statusReason: null };
+  const event = {
+    action: options.draft ? 'SAVE_DRAFT' : 'SUBMIT',
+    fromStatus: report.status,
+    toStatus: status,
+    revision,
+    actor: options.actor,
+    reason: null,
+    changes: cellChanges(reading.current, values),
+  };
+  // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
+  const rollups = key.scope === ReportScope.SELF && !options.draft && !options.rollupsRebuiltByCaller ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month } : null;
+  const newRevision = { revision, draft: options.draft, values, warnings, submitted: w.submitted, submittedAt: options.submittedAt ?? null, author: options.actor };
+  return {
+    write: writeRevisionStatement(newRevision, state, event, idempotency, rollups),
+    rollups,
+    complete(row) {
+      const written = writtenRevision(row);
+      return {
+        stored: {
+          revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt: written.submittedAt, warnings, values, author: options.actor, state },
+          replacedRevision: report.currentRevision || null,
+        },
+        delta: written.rollupDelta,
+      };
+    },
+  };
+}
+
+/**
+ * Writes checked figures as the next revision of a report. The report row is locked first: writers queue up.
+ * Submissions on the hot path go through the submission queue (submission-batch.ts), which writes concurrent ones
+ * in one transaction; alone, a write is three round trips (db/write-transaction.ts): begin, lock and read; the write
+ * (revision, state, event, idempotency key, and the change of the rollups computed) in one statement; that change
+ * applied with the commit.
+ */
+export async function storeRevision(em: EntityManager, key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): Promise<Stored> {
+  const pending = pendingWrite(key, values, submitted, options);
+  return em.isInTransaction() ? storeRevisionAlone(em, pending) : submissionQueue(em).store(em, pending);
+}
+
+/** One write in a transaction of its own (or the caller's). */
+export function storeRevisionAlone(em: EntityManager, w: PendingWrite): Promise<Stored> {
+  return writeTransaction(em, w.opening, async (sql, [locked, read]) => {
     let report = lockedState(locked);
     let reading = writeReading(read);
     if (!report) {
-      report = await lockReport(sql, key);
-      reading = writeReading(await sql.query(opening[1].sql, opening[1].values));
+      report = await lockReport(sql, w.key);
+      reading = writeReading(await sql.query(w.opening[1].sql, w.opening[1].values));
     }
-    if (reading.seen) {
-      if (reading.seen.requestHash !== idempotency!.hash || reading.seen.reportId !== report.id) {
-        throw new AppError(ErrorCode.CONFLICT, 'this idempotency key was used for a different request', { idempotencyKey: options.idempotencyKey });
-      }
-      const first = (await findRevision(sql, report.id, reading.seen.revision))!;
-      return { result: { revision: first, replacedRevision: first.revision > 1 ? first.revision - 1 : null }, last: null };
-    }
-    if (report.status === ReportStatus.APPROVED) {
-      throw new AppError(ErrorCode.PERIOD_LOCKED, 'this report is approved and locked; its reviewer must reopen it first', { approvedRevision: report.approvedRevision });
-    }
-    if (options.draft && report.status === ReportStatus.SUBMITTED) {
-      throw new AppError(ErrorCode.INVALID_STATE, 'this report is submitted and awaits review; submit a new revision instead of a draft', { status: report.status });
-    }
-    if (options.baseRevision != null && options.baseRevision !== report.currentRevision) {
-      throw new AppError(ErrorCode.CONFLICT, `the report changed since revision ${options.baseRevision}: revision ${report.currentRevision} is current`, {
-        baseRevision: options.baseRevision,
-        currentRevision: report.currentRevision,
-      });
-    }
-    const warnings = continuityWarnings(values, reading.previous, makePeriod(previousKey.year, null, previousKey.month).label);
-    const revision = report.currentRevision + 1;
-    const status = options.draft ? ReportStatus.DRAFT : ReportStatus.SUBMITTED;
-    const state = { ...report, status, currentRevision: revision, submittedRevision: options.draft ? report.submittedRevision : revision, statusReason: null };
-    const event = {
-      action: options.draft ? 'SAVE_DRAFT' : 'SUBMIT',
-      fromStatus: report.status,
-      toStatus: status,
-      revision,
-      actor: options.actor,
-      reason: null,
-      changes: cellChanges(reading.current, values),
-    };
-    // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
-    const rollups = key.scope === ReportScope.SELF && !options.draft && !options.rollupsRebuiltByCaller ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month } : null;
-    const newRevision = { revision, draft: options.draft, values, warnings, submitted, submittedAt: options.submittedAt ?? null, author: options.actor };
-    const written = await writeRevision(sql, newRevision, state, event, idempotency, rollups);
-    return {
-      result: {
-        revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt: written.submittedAt, warnings, values, author: options.actor, state },
-        replacedRevision: report.currentRevision || null,
-      },
-      last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, written.rollupDelta),
-    };
+    const decision = decideWrite(w, report, reading);
+    if ('replay' in decision) return { result: await replayed(sql, decision.replay), last: null };
+    const [row] = await sql.query(decision.write.sql, decision.write.values);
+    const { stored, delta } = decision.complete(row);
+    const { rollups } = decision;
+    return { result: stored, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, delta) };
   });
+}
+
+/** The answer to a retried request: the revision its idempotency key wrote the first time. */
+async function replayed(sql: Sql, first: { reportId: number; revision: number }): Promise<Stored> {
+  const revision = (await findRevision(sql, first.reportId, first.revision))!;
+  return { revision, replacedRevision: revision.revision > 1 ? revision.revision - 1 : null };
 }
 
 /** The cells a new revision changes, as the history shows them; for a first revision, every non-zero cell. */

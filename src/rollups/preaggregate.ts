@@ -201,6 +201,43 @@ export function applyRollupDeltas(unitId: number, year: number, basis: Basis, de
   return { sql: applyDeltasSql, values: [basis, year, delta.rollup_counts, delta.rollup_amounts, unitId] };
 }
 
+// The same order for the rows of several writes at once: by the ancestor's level in the hierarchy (its distance from
+// the root; deepest first), then the ancestor, the year and the period. For one write it is the order above (one
+// ancestor per level, one year), so batches and single writers take shared rows in one global order.
+// The writes' arrays come as text and are cast once (materialized): referred to 170 times, a cast in a subquery that
+// PostgreSQL pulls up would parse the text again at every reference.
+const applyBatchSql = `
+  with writes as materialized (
+    select w.unit_id, w.year, w.v::bigint[] as v, w.a::numeric[] as a
+    from unnest(?::int[], ?::smallint[], ?::text[], ?::text[]) as w (unit_id, year, v, a)
+  )
+  insert into rollup (unit_id, basis, year, period, ${applied.join(', ')})
+  select c.ancestor_id, ?::varchar, d.year, d.v[d.i][1]::smallint,
+    ${[...['int', 'int', 'int', ...counts.map(() => '')].map((cast, k) => `sum(d.v[d.i][${k + 2}])${cast && `::${cast}`}`), ...amounts.map((_, k) => `sum(d.a[d.i][${k + 1}])`)].join(', ')}
+  from (
+    select w.unit_id, w.year, w.v, w.a, i
+    from writes w cross join generate_subscripts(w.v, 1) as i
+  ) d
+  join unit_closure c on c.descendant_id = d.unit_id
+  cross join lateral (select max(l.depth) as level from unit_closure l where l.descendant_id = c.ancestor_id) l
+  group by l.level, c.ancestor_id, d.year, d.v[d.i][1]
+  order by l.level desc, c.ancestor_id, d.year, d.v[d.i][1]
+  on conflict (unit_id, basis, year, period) do update set ${applied.map((c) => `${c} = rollup.${c} + excluded.${c}`).join(', ')}`;
+
+/**
+ * One statement that adds the rollup changes of several writes (a batch of submissions, reports/submission-batch.ts)
+ * to the rollups of their units and every ancestor: a row shared by several writes (the city's, the province's) is
+ * updated once, with their sum. Null when none of the writes changed a contribution.
+ */
+export function applyRollupDeltaBatch(basis: Basis, writes: { unitId: number; year: number; delta: { rollup_counts?: unknown; rollup_amounts?: unknown } }[]): Statement | null {
+  const changed = writes.filter((w) => typeof w.delta.rollup_counts === 'string');
+  if (!changed.length) return null;
+  return {
+    sql: applyBatchSql,
+    values: [changed.map((w) => w.unitId), changed.map((w) => w.year), changed.map((w) => w.delta.rollup_counts), changed.map((w) => w.delta.rollup_amounts), basis],
+  };
+}
+
 /**
  * The statements that rebuild every rollup from the base reports, in bulk (after a bulk load), in one transaction
  * (`rebuild.ts`). Plain SQL without parameters, so that any client can run them (the ORM here, node-postgres in the

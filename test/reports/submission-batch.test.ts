@@ -1,0 +1,105 @@
+/**
+ * Concurrent submissions written as one batch (reports/submission-batch.ts): members of a batch are saved together,
+ * a refused member refuses only itself, a batch PostgreSQL refuses is rolled back whole and its members are written
+ * one by one, and the rollups stay equal to the base reports throughout. The batch is made deterministic: every
+ * transaction slot is held by a submission waiting on a unit-year lock this test holds, so the submissions that
+ * follow queue up and are taken together when the lock is released.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { verifyRollups } from '../../src/rollups/verify.js';
+import { MAX_IN_FLIGHT, submissionQueue } from '../../src/reports/submission-batch.js';
+import { createUnits, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { dataOf, startBothModes, type BothModes, type GraphQLResponse, type TestHub } from '../support/test-hub.js';
+
+let modes: BothModes;
+let hub: TestHub;
+beforeAll(async () => {
+  modes = await startBothModes();
+  hub = modes.hub;
+  await createUnits(hub, smallTree);
+  // Every report the batches re-submit exists already (a first revision is written alone, after its batch).
+  for (const unit of ['441802001', '441802100', '441803102', 'D441802001', '441802']) for (const m of [1, 2]) dataOf(await submit(unit, m, m));
+});
+afterAll(() => modes.close());
+
+const submit = (unitCode: string, month: number, seed: number, extra: Record<string, unknown> = {}) =>
+  hub.gql(SUBMIT, { input: { unitCode, year: 2025, month, figures: seededFigures(seed), ...extra } });
+const queue = () => submissionQueue(hub.db.orm.em);
+const revisions = async (unit: string, month: number) =>
+  Number((await hub.db.sql<{ n: string }>(
+    'select count(*) as n from report_revision v join report r on r.id = v.report_id join unit u on u.id = r.unit_id where u.code = $1 and r.year = 2025 and r.month = $2',
+    [unit, month],
+  ))[0].n);
+
+async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Runs `members` as one batch: holds the unit-year lock of 441803104 in 2025, lets MAX_IN_FLIGHT submissions of that
+ * unit take every transaction slot and wait on it, queues `members`, then releases the lock.
+ */
+async function asOneBatch(members: () => Promise<GraphQLResponse>[]): Promise<GraphQLResponse[]> {
+  const blocker = new pg.Client({ connectionString: hub.db.url });
+  await blocker.connect();
+  try {
+    const [{ id }] = await hub.db.sql<{ id: number }>("select id from unit where code = '441803104'");
+    await blocker.query('select pg_advisory_lock($1::int, 2025::int)', [id]);
+    const holders = Array.from({ length: MAX_IN_FLIGHT }, (_, i) => submit('441803104', i + 3, 90 + i));
+    await until(async () => Number((await hub.db.sql<{ n: string }>("select count(*) as n from pg_locks where locktype = 'advisory' and not granted"))[0].n) === MAX_IN_FLIGHT, 'every slot to wait on the lock');
+    const started = members();
+    await until(() => queue().queued === started.length, 'the members to queue up');
+    await blocker.query('select pg_advisory_unlock($1::int, 2025::int)', [id]);
+    (await Promise.all(holders)).forEach((r) => dataOf(r));
+    return await Promise.all(started);
+  } finally {
+    await blocker.end();
+  }
+}
+
+describe('submissions written in one batch', () => {
+  it('saves its members together, refuses a stale one alone, writes a first revision after it, and keeps the rollups exact', async () => {
+    const before = { ...queue().stats };
+    const stale = await revisions('441802100', 2);
+    const [a, refused, c, d, first] = await asOneBatch(() => [
+      submit('441802001', 1, 11),
+      submit('441802100', 2, 13, { baseRevision: 99 }),
+      submit('441803102', 1, 14),
+      submit('D441802001', 2, 15),
+      submit('441802', 7, 16), // no report yet: written alone, after the batch
+    ]);
+    for (const r of [a, c, d, first]) dataOf(r);
+    expect(refused.errors?.[0].extensions.code).toBe('CONFLICT');
+    expect(await revisions('441802100', 2)).toBe(stale);
+    expect(await revisions('441802', 7)).toBe(1);
+    // One batch of the five; alone: the MAX_IN_FLIGHT lock holders and the first revision.
+    expect(queue().stats).toEqual({ ...before, batches: before.batches + 1, batched: before.batched + 5, alone: before.alone + MAX_IN_FLIGHT + 1 });
+    expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
+  });
+
+  it('rolls back a batch PostgreSQL refuses and writes each member alone: one answer each, nothing doubled', async () => {
+    const before = { ...queue().stats };
+    const counts = await Promise.all([['441802001', 1], ['441802100', 1], ['441803102', 2], ['441802', 1]].map(([u, m]) => revisions(u as string, m as number)));
+    // Two different requests under one idempotency key: the second write of the batch breaks the key's uniqueness.
+    const [x, y, z, w] = await asOneBatch(() => [
+      submit('441802001', 1, 21, { idempotencyKey: 'batch-shared-key' }),
+      submit('441802100', 1, 22, { idempotencyKey: 'batch-shared-key' }),
+      submit('441803102', 2, 23),
+      submit('441802', 1, 24),
+    ]);
+    expect(queue().stats.fallbacks).toBe(before.fallbacks + 1);
+    const keyed = [x, y];
+    expect(keyed.filter((r) => !r.errors).length).toBe(1);
+    expect(keyed.find((r) => r.errors)!.errors![0].extensions.code).toBe('CONFLICT');
+    dataOf(z);
+    dataOf(w);
+    const after = await Promise.all([['441802001', 1], ['441802100', 1], ['441803102', 2], ['441802', 1]].map(([u, m]) => revisions(u as string, m as number)));
+    expect(after.map((n, i) => n - counts[i])).toEqual(x.errors ? [0, 1, 1, 1] : [1, 0, 1, 1]);
+    expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
+  });
+});
