@@ -65,6 +65,8 @@ export class SubmissionQueue {
   readonly stats: QueueStats = { alone: 0, batches: 0, batched: 0, fallbacks: 0 };
   private readonly waiting: Member[] = [];
   private running = 0;
+  /** The unit-years of the running transactions (a count: a fallback may write a unit-year again). */
+  private readonly writing = new Map<string, number>();
 
   /** Submissions waiting for a free transaction. */
   get queued(): number {
@@ -78,23 +80,35 @@ export class SubmissionQueue {
     });
   }
 
-  /** Starts transactions while slots are free: each takes the waiting submissions, one per unit-year. */
+  /**
+   * Starts transactions while slots are free: each takes the waiting submissions, one per unit-year, and none of a
+   * unit-year a running transaction writes (it would only wait there for that one's commit, holding its own locks,
+   * and make the batches behind it wait too); those stay first in line.
+   */
   private pump(): void {
     while (this.running < MAX_IN_FLIGHT && this.waiting.length) {
       const batch: Member[] = [];
       const taken = new Set<string>();
       for (let i = 0; i < this.waiting.length && batch.length < MAX_BATCH; ) {
         const m = this.waiting[i];
-        if (taken.has(unitYear(m.write))) {
+        const key = unitYear(m.write);
+        if (taken.has(key) || this.writing.has(key)) {
           i++;
           continue;
         }
-        taken.add(unitYear(m.write));
+        taken.add(key);
         batch.push(m);
         this.waiting.splice(i, 1);
       }
+      if (!batch.length) return;
+      for (const key of taken) this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
       this.running++;
       void this.write(batch).finally(() => {
+        for (const key of taken) {
+          const n = this.writing.get(key)! - 1;
+          if (n) this.writing.set(key, n);
+          else this.writing.delete(key);
+        }
         this.running--;
         this.pump();
       });

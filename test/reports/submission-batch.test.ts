@@ -41,26 +41,30 @@ async function until(condition: () => Promise<boolean> | boolean, what: string):
 }
 
 /**
- * Runs `members` as one batch: holds the unit-year lock of 441803104 in 2025, lets MAX_IN_FLIGHT submissions of that
- * unit take every transaction slot and wait on it, queues `members`, then releases the lock.
+ * Runs `members` as one batch: holds the unit-year locks of 441803104 in MAX_IN_FLIGHT earlier years, lets a
+ * submission for each of those years take a transaction slot and wait on its lock, queues `members`, then releases
+ * the locks.
  */
 async function asOneBatch(members: () => Promise<GraphQLResponse>[]): Promise<GraphQLResponse[]> {
   const blocker = new pg.Client({ connectionString: hub.db.url });
   await blocker.connect();
   try {
     const [{ id }] = await hub.db.sql<{ id: number }>("select id from unit where code = '441803104'");
-    await blocker.query('select pg_advisory_lock($1::int, 2025::int)', [id]);
-    const holders = Array.from({ length: MAX_IN_FLIGHT }, (_, i) => submit('441803104', i + 3, 90 + i));
-    await until(async () => Number((await hub.db.sql<{ n: string }>("select count(*) as n from pg_locks where locktype = 'advisory' and not granted"))[0].n) === MAX_IN_FLIGHT, 'every slot to wait on the lock');
+    const years = Array.from({ length: MAX_IN_FLIGHT }, (_, i) => 2024 - i);
+    for (const year of years) await blocker.query('select pg_advisory_lock($1::int, $2::int)', [id, year]);
+    const holders = years.map((year, i) => hub.gql(SUBMIT, { input: { unitCode: '441803104', year, month: 1 + held++, figures: seededFigures(90 + i) } }));
+    await until(async () => Number((await hub.db.sql<{ n: string }>("select count(*) as n from pg_locks where locktype = 'advisory' and not granted"))[0].n) === MAX_IN_FLIGHT, 'every slot to wait on a lock');
     const started = members();
     await until(() => queue().queued === started.length, 'the members to queue up');
-    await blocker.query('select pg_advisory_unlock($1::int, 2025::int)', [id]);
+    await blocker.query('select pg_advisory_unlock_all()');
     (await Promise.all(holders)).forEach((r) => dataOf(r));
     return await Promise.all(started);
   } finally {
     await blocker.end();
   }
 }
+/** Each call's holders write a new month: a first revision, written alone. */
+let held = 0;
 
 describe('submissions written in one batch', () => {
   it('saves its members together, refuses a stale one alone, writes a first revision after it, and keeps the rollups exact', async () => {
