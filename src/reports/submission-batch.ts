@@ -156,8 +156,10 @@ export class SubmissionQueue {
       // A member refused already has its answer; it is never written afterwards.
       const open = batch.filter((m) => !refused.has(m));
       if (!refusedByDatabase) {
-        // The connection failed, or this code did: whether the commit happened is not known, so nothing is retried.
-        for (const m of open) m.reject(error);
+        // The connection failed, or this code did: whether the commit happened is not known, so no write of the batch
+        // is retried. Those left for afterwards were not in it.
+        for (const m of open) if (!later.includes(m)) m.reject(error);
+        for (const m of later) await this.alone(m);
         return;
       }
       // Rolled back: nothing of the batch is saved. Each member not yet answered again, alone.
