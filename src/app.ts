@@ -16,6 +16,7 @@ import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
 import { buildHubSchema } from './graphql/schema.js';
+import { submissionQueue } from './reports/submission-batch.js';
 import type { Logger } from './logger.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -37,6 +38,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
   const schema = await buildHubSchema();
   const verifyToken = createTokenVerifier(loadTokenKeys(config.auth));
   const exposeStatementCount = config.environment !== 'production';
+  submissionQueue(orm.em).logger = logger;
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: createFormatError(logger, config.graphql.exposeErrorDetails),
@@ -79,7 +81,8 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (ide(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    // Also how the process has written submissions so far (alone, in batches, batches refused): counts, nothing else.
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats });
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());

@@ -21,6 +21,7 @@
  * global order of the write path (rollups/preaggregate.ts), and holds no two writes to one unit-year.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger.js';
 import { batchTransaction } from '../db/write-transaction.js';
 import { applyRollupDeltaBatch } from '../rollups/preaggregate.js';
 import { lockedState, writeReading } from './report.repository.js';
@@ -63,6 +64,8 @@ const order = (a: Member, b: Member) =>
 
 export class SubmissionQueue {
   readonly stats: QueueStats = { alone: 0, batches: 0, batched: 0, fallbacks: 0 };
+  /** Where a batch PostgreSQL refused is reported (the hub sets its own; none in scripts). */
+  logger: Logger | null = null;
   private readonly waiting: Member[] = [];
   private running = 0;
   /** The unit-years of the running transactions (a count: a fallback may write a unit-year again). */
@@ -164,6 +167,7 @@ export class SubmissionQueue {
       }
       // Rolled back: nothing of the batch is saved. Each member not yet answered again, alone.
       this.stats.fallbacks++;
+      this.logger?.warn({ err: error, code: (error as { code: string }).code, members: open.length }, 'PostgreSQL refused a batch of submissions: writing each alone');
       for (const m of open) await this.alone(m);
       return;
     }

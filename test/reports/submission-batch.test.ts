@@ -97,6 +97,8 @@ describe('submissions written in one batch', () => {
       submit('441802', 1, 24),
     ]);
     expect(queue().stats.fallbacks).toBe(before.fallbacks + 1);
+    // Operators see the same counts at /healthz.
+    expect(await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok', submissions: queue().stats });
     const keyed = [x, y];
     expect(keyed.filter((r) => !r.errors).length).toBe(1);
     expect(keyed.find((r) => r.errors)!.errors![0].extensions.code).toBe('CONFLICT');
