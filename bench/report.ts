@@ -31,7 +31,8 @@ export interface Findings {
   };
   checks: { name: string; ok: boolean; detail?: string }[];
   scenarios: ScenarioResult[];
-  submissions: Measured & { connections: number; name: string };
+  /** `queue`: the hub's submission queue counts over the submission phase (from /healthz), null when not known. */
+  submissions: Measured & { connections: number; name: string; queue: { alone: number; batches: number; batched: number; fallbacks: number } | null };
   verify: { rowsChecked: number; differences: number; seconds: number };
   memory: { steadyMb: number; peakMb: number; byPhase: Record<string, unknown> };
   targets: Target[];
@@ -128,6 +129,10 @@ export function markdown(f: Findings): string {
     `Bulk import (\`npm run generate\`${f.data.reused ? ', from the run that generated the kept data' : ''}): ${n(imp.reports)} reports in ${n(imp.generatorSeconds, 1)} s, ` +
       `of which ${n(imp.rollupSeconds, 1)} s the rollup rebuild (${n(imp.rollupRows)} rows) = **${n(imp.reportsPerSecond)} reports/s** including rollups` +
       `${imp.rebuildSeconds === null ? '' : `; a rebuild of the kept data's rollups took ${n(imp.rebuildSeconds, 1)} s`}. ` +
+      (f.submissions.queue
+        ? `The submissions went as ${n(f.submissions.queue.batches)} batches of ${n(f.submissions.queue.batched / Math.max(1, f.submissions.queue.batches), 1)} on average and ` +
+          `${n(f.submissions.queue.alone)} transactions of one (${n(f.submissions.queue.fallbacks)} batches refused). `
+        : '') +
       `Verify after the submissions: ${n(f.verify.rowsChecked)} rollup rows, **${f.verify.differences} differences**, ${n(f.verify.seconds, 1)} s. ` +
       `Hub (pre-aggregated) RSS: **${n(f.memory.steadyMb)} MB** steady (median during the mixed load), **${n(f.memory.peakMb)} MB** peak (VmHWM).`,
     '',

@@ -118,7 +118,11 @@ async function main(): Promise<number> {
 
   const submit = submissionScenario(sample);
   progress(`— ${submit.name}, ${submit.connections} connections`);
+  const queueCounts = async () => ((await (await fetch(pre.url.replace(/\/graphql$/, '/healthz'))).json()) as { submissions?: Findings['submissions']['queue'] }).submissions ?? null;
+  const queueBefore = await queueCounts();
   const [submissions] = await measureAll([{ ...targets[0], token }], submit, { ...runOptions, onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}submissions | ${t.name}`) });
+  const queueAfter = await queueCounts();
+  const queue = queueBefore && queueAfter ? { alone: queueAfter.alone - queueBefore.alone, batches: queueAfter.batches - queueBefore.batches, batched: queueAfter.batched - queueBefore.batched, fallbacks: queueAfter.fallbacks - queueBefore.fallbacks } : null;
   memory.stop();
 
   progress('verifying every pre-aggregated rollup against the base reports');
@@ -140,7 +144,7 @@ async function main(): Promise<number> {
       reportsPerSecond: g.reports / g.seconds.total,
     },
     checks, scenarios,
-    submissions: { ...submissions, name: submit.name, connections: submit.connections },
+    submissions: { ...submissions, name: submit.name, connections: submit.connections, queue },
     verify,
     memory: { steadyMb: memory.steadyMb((p) => p.startsWith('mixed') && p.endsWith(`| ${HUB}`)), peakMb: memory.peakMb(), byPhase: memory.byPhase() },
     failures,
