@@ -18,7 +18,10 @@
  * need statements of their own.
  *
  * Deadlocks: a batch takes its reports' locks in one order (unit, year, month, scope) and its rollup rows in the
- * global order of the write path (rollups/preaggregate.ts), and holds no two writes to one unit-year.
+ * global order of the write path (rollups/preaggregate.ts). It holds no two writes to one unit-year, and none of a
+ * unit-year that another of this process's transactions is writing (that one would only wait for the other's commit
+ * in PostgreSQL, holding its own locks meanwhile). Each hub process has its own queue; between processes the locks
+ * keep the order.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
@@ -45,7 +48,7 @@ interface Member {
   reject(error: unknown): void;
 }
 
-/** How the queue has written so far (tests and the benchmark read it). */
+/** How the queue has written so far (shown at /healthz; tests and the benchmark read it). */
 export interface QueueStats {
   /** Transactions of one submission (alone in the queue, or written after or instead of a batch). */
   alone: number;
