@@ -158,7 +158,7 @@ export class SubmissionQueue {
         return done.map((d) => ({ member: d.member, stored: d.stored }));
       });
     } catch (error) {
-      const refusedByDatabase = typeof (error as { code?: unknown }).code === 'string' && 'severity' in (error as object);
+      const refusedByDatabase = refusedStatement(error);
       // A member refused already has its answer; it is never written afterwards.
       const open = batch.filter((m) => !refused.has(m));
       if (!refusedByDatabase) {
@@ -188,6 +188,17 @@ export class SubmissionQueue {
   }
 }
 
+
+/**
+ * Did PostgreSQL refuse a statement of the batch (so the transaction was rolled back and nothing is saved)? An error
+ * response with its SQLSTATE, other than those of a connection or a server in trouble (08 connection exception, 53
+ * insufficient resources, 57 operator intervention, 58 system error, XX internal error), after which a write is not
+ * to be tried again blindly.
+ */
+function refusedStatement(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && 'severity' in (error as object) && !['08', '53', '57', '58', 'XX'].includes(code.slice(0, 2));
+}
 
 /** The queue of the process's database (all entity managers forked from one ORM share its connection). */
 const queues = new WeakMap<object, SubmissionQueue>();

@@ -45,7 +45,7 @@ async function until(condition: () => Promise<boolean> | boolean, what: string):
  * submission for each of those years take a transaction slot and wait on its lock, queues `members`, then releases
  * the locks.
  */
-async function asOneBatch(members: () => Promise<GraphQLResponse>[]): Promise<GraphQLResponse[]> {
+async function asOneBatch(members: () => Promise<GraphQLResponse>[], whileRunning?: () => Promise<void>): Promise<GraphQLResponse[]> {
   const blocker = new pg.Client({ connectionString: hub.db.url });
   await blocker.connect();
   try {
@@ -58,6 +58,7 @@ async function asOneBatch(members: () => Promise<GraphQLResponse>[]): Promise<Gr
     await until(() => queue().queued === started.length, 'the members to queue up');
     await blocker.query('select pg_advisory_unlock_all()');
     (await Promise.all(holders)).forEach((r) => dataOf(r));
+    await whileRunning?.();
     return await Promise.all(started);
   } finally {
     await blocker.end();
@@ -106,6 +107,32 @@ describe('submissions written in one batch', () => {
     dataOf(w);
     const after = await Promise.all([['441802001', 1], ['441802100', 1], ['441803102', 2], ['441802', 1]].map(([u, m]) => revisions(u as string, m as number)));
     expect(after.map((n, i) => n - counts[i])).toEqual(x.errors ? [0, 1, 1, 1] : [1, 0, 1, 1]);
+    expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
+  });
+
+  it('answers every member with an error, and writes nothing again, when the connection is lost in the middle of a batch', async () => {
+    const before = { ...queue().stats };
+    const keys: [string, number][] = [['441802001', 2], ['441803102', 2], ['D441802001', 1]];
+    const counts = await Promise.all(keys.map(([u, m]) => revisions(u, m)));
+    // A second session holds the unit-year of the batch's first member, so that the batch waits in PostgreSQL; its
+    // backend is then terminated, as an operator or a failover would.
+    const holder = new pg.Client({ connectionString: hub.db.url });
+    await holder.connect();
+    try {
+      const [{ id }] = await hub.db.sql<{ id: number }>("select id from unit where code = '441802001'");
+      await holder.query('select pg_advisory_lock($1::int, 2025)', [id]);
+      const answers = await asOneBatch(() => keys.map(([u, m], i) => submit(u, m, 40 + i)), async () => {
+        await until(async () => (await hub.db.sql("select 1 from pg_locks where locktype = 'advisory' and not granted and objid = 2025 and classid = $1", [id])).length === 1, 'the batch to wait');
+        await hub.db.sql("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and not granted and objid = 2025 and classid = $1", [id]);
+      });
+      for (const a of answers) expect(a.errors?.[0].extensions).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
+    } finally {
+      await holder.end();
+    }
+    // Not known to be refused (the connection died): no member is written again, and nothing of the batch was saved.
+    expect(queue().stats.fallbacks).toBe(before.fallbacks);
+    expect(queue().stats.batches).toBe(before.batches + 1);
+    expect(await Promise.all(keys.map(([u, m]) => revisions(u, m)))).toEqual(counts);
     expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
   });
 });
