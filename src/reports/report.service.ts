@@ -123,7 +123,7 @@ export function pendingWrite(key: ReportKey, values: CellValues, submitted: unkn
   return { key, values, submitted, options, previousKey, idempotency, opening: [lockStatement(key), readStatement(key, previousKey, idempotency)] };
 }
 
-/** Checks a write against its report's locked state and what it read, and says what to do (module comment). */
+/** Checks a write against its report's locked state and what it read, and says what to do (`WriteDecision`). */
 export function decideWrite(w: PendingWrite, report: ReportState, reading: WriteReading): WriteDecision {
   const { key, values, options, idempotency } = w;
   if (reading.seen) {
