@@ -32,8 +32,11 @@ const revisions = async (unit: string, month: number) =>
     [unit, month],
   ))[0].n);
 
+/** Advisory locks waited for in this test's database (other suites run beside it on the same server). */
+const WAITING = "from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())";
+
 async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2000; i++) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -53,7 +56,7 @@ async function asOneBatch(members: () => Promise<GraphQLResponse>[], whileRunnin
     const years = Array.from({ length: MAX_IN_FLIGHT }, (_, i) => 2024 - i);
     for (const year of years) await blocker.query('select pg_advisory_lock($1::int, $2::int)', [id, year]);
     const holders = years.map((year, i) => hub.gql(SUBMIT, { input: { unitCode: '441803104', year, month: 1 + held++, figures: seededFigures(90 + i) } }));
-    await until(async () => Number((await hub.db.sql<{ n: string }>("select count(*) as n from pg_locks where locktype = 'advisory' and not granted"))[0].n) === MAX_IN_FLIGHT, 'every slot to wait on a lock');
+    await until(async () => Number((await hub.db.sql<{ n: string }>(`select count(*) as n ${WAITING}`))[0].n) === MAX_IN_FLIGHT, 'every slot to wait on a lock');
     const started = members();
     await until(() => queue().queued === started.length, 'the members to queue up');
     await blocker.query('select pg_advisory_unlock_all()');
@@ -122,8 +125,8 @@ describe('submissions written in one batch', () => {
       const [{ id }] = await hub.db.sql<{ id: number }>("select id from unit where code = '441802001'");
       await holder.query('select pg_advisory_lock($1::int, 2025)', [id]);
       const answers = await asOneBatch(() => keys.map(([u, m], i) => submit(u, m, 40 + i)), async () => {
-        await until(async () => (await hub.db.sql("select 1 from pg_locks where locktype = 'advisory' and not granted and objid = 2025 and classid = $1", [id])).length === 1, 'the batch to wait');
-        await hub.db.sql("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and not granted and objid = 2025 and classid = $1", [id]);
+        await until(async () => (await hub.db.sql(`select 1 ${WAITING} and objid = 2025 and classid = $1`, [id])).length === 1, 'the batch to wait');
+        await hub.db.sql(`select pg_terminate_backend(pid) ${WAITING} and objid = 2025 and classid = $1`, [id]);
       });
       for (const a of answers) expect(a.errors?.[0].extensions).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryable: true });
     } finally {
