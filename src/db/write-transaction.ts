@@ -60,7 +60,7 @@ export async function writeTransaction<T>(
             await tx.execute(`prepare ${name} as ${p.text}`);
             done.add(name);
           }
-          return (await tx.execute(values.length ? `execute ${name}(${values.map(literal).join(', ')})` : `execute ${name}`)) as R[];
+          return (await tx.execute(executeText(name, values))) as R[];
         },
       };
       const opened: Rows[] = [];
@@ -70,40 +70,19 @@ export async function writeTransaction<T>(
       return result;
     });
   }
-  const client = await ((await em.getConnection().getNativeClient()) as pg.Pool).connect();
-  /** Sends one message of `statements` (simple protocol, so no parameters) and returns the rows of each. */
-  const send = async (...statements: string[]): Promise<Rows[]> => {
-    statements.forEach(() => countStatement());
-    const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
-    return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
-  };
-  const execute = executeStatement;
-  const sql: Sql = {
-    async query<R>(text: string, values: readonly unknown[] = []) {
-      const { name, text: pgText } = statement(text);
-      countStatement();
-      return (await client.query({ name, text: pgText, values: [...values] })).rows as R[];
-    },
-  };
-  let broken: Error | undefined;
-  try {
-    await prepare(client, opening, send);
-    // Generic plans from the first execution: the custom plans PostgreSQL tries first cost ~10 ms each here.
-    const opened = (await send('begin', 'set local plan_cache_mode = force_generic_plan', ...opening.map(execute))).slice(2);
+  return pooledTransaction(em, async (client, message) => {
+    const sql: Sql = {
+      async query<R>(text: string, values: readonly unknown[] = []) {
+        const { name, text: pgText } = statement(text);
+        countStatement();
+        return (await client.query({ name, text: pgText, values: [...values] })).rows as R[];
+      },
+    };
+    const opened = await message(opening);
     const { result, last } = await work(sql, opened);
-    if (last) {
-      await prepare(client, [last], send);
-      await send(execute(last), 'commit');
-    } else {
-      await send('commit');
-    }
+    await message(last ? [last] : [], ['commit']);
     return result;
-  } catch (error) {
-    await client.query('rollback').catch((e: Error) => (broken = e));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** Sends statements as one message in a batch transaction and returns the rows of each. */
@@ -116,16 +95,31 @@ export type SendMessage = (statements: Statement[]) => Promise<Rows[]>;
  * and EXECUTEd with literal values, as the single write path's opening and last statements are. Any error rolls the
  * whole transaction back and is thrown: nothing of the batch is saved.
  */
-export async function batchTransaction<T>(em: EntityManager, run: (send: SendMessage, commit: SendMessage) => Promise<T>): Promise<T> {
+export function batchTransaction<T>(em: EntityManager, run: (send: SendMessage, commit: SendMessage) => Promise<T>): Promise<T> {
+  return pooledTransaction(em, (_client, message) => run((statements) => message(statements), (statements) => message(statements, ['commit'])));
+}
+
+/**
+ * A transaction on a connection of the pool, for both write paths: `run` gets the connection and `message`, which
+ * sends `statements` (prepared on this connection first where they are not yet) as EXECUTEs in one message, then the
+ * `closing` ones (COMMIT), and returns the rows of `statements`. The first message opens the transaction. Any error
+ * rolls it back and is thrown; a connection that cannot even roll back is discarded.
+ */
+async function pooledTransaction<T>(
+  em: EntityManager,
+  run: (client: pg.PoolClient, message: (statements: Statement[], closing?: string[]) => Promise<Rows[]>) => Promise<T>,
+): Promise<T> {
   const client = await ((await em.getConnection().getNativeClient()) as pg.Pool).connect();
+  /** Sends one message of `statements` (simple protocol, so no parameters) and returns the rows of each. */
   const raw = async (...statements: string[]): Promise<Rows[]> => {
     statements.forEach(() => countStatement());
     const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
     return (Array.isArray(results) ? results : [results]).map((r) => r.rows);
   };
   let begun = false;
-  const message = async (statements: Statement[], closing: string[]): Promise<Rows[]> => {
+  const message = async (statements: Statement[], closing: string[] = []): Promise<Rows[]> => {
     await prepare(client, statements, raw);
+    // Generic plans from the first execution: the custom plans PostgreSQL tries first cost ~10 ms each here.
     const opening = begun ? [] : ['begin', 'set local plan_cache_mode = force_generic_plan'];
     begun = true;
     const rows = await raw(...opening, ...statements.map(executeStatement), ...closing);
@@ -133,7 +127,7 @@ export async function batchTransaction<T>(em: EntityManager, run: (send: SendMes
   };
   let broken: Error | undefined;
   try {
-    return await run((statements) => message(statements, []), (statements) => message(statements, ['commit']));
+    return await run(client, message);
   } catch (error) {
     await client.query('rollback').catch((e: Error) => (broken = e));
     throw error;
@@ -144,9 +138,11 @@ export async function batchTransaction<T>(em: EntityManager, run: (send: SendMes
 
 /** EXECUTE of a statement prepared on this connection (`prepare`); the prepared statement's casts type the literals. */
 function executeStatement(s: Statement): string {
-  const name = sqlName(statement(s.sql));
-  return s.values.length ? `execute ${name}(${s.values.map(literal).join(', ')})` : `execute ${name}`;
+  return executeText(sqlName(statement(s.sql)), s.values);
 }
+
+/** EXECUTE of the prepared statement `name` with `values` as literals. */
+const executeText = (name: string, values: readonly unknown[]) => (values.length ? `execute ${name}(${values.map(literal).join(', ')})` : `execute ${name}`);
 
 /** Prepares (SQL PREPARE, in one message) those of `statements` not yet prepared on this connection. */
 async function prepare(client: pg.PoolClient, statements: Statement[], send: (...sql: string[]) => Promise<Rows[]>): Promise<void> {
