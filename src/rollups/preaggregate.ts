@@ -178,18 +178,30 @@ export const rollupDeltaSelect = `(select array_agg(d.counts order by d.period):
 
 const applied = ['unit_count', 'annual_units', 'unit_months', ...counts.map((c) => c.sqlColumn), ...amounts.map((c) => c.sqlColumn)];
 
+/**
+ * The values of a delta row `d` (its period's counts `d.v[d.i]`, amounts `d.a[d.i]`) in `applied` order, each
+ * through `f` (as it is, or summed over several writes), with the column's type.
+ */
+const deltaValues = (f: (element: string) => string) =>
+  [
+    ...['int', 'int', 'int', ...counts.map(() => '')].map((cast, k) => `${f(`d.v[d.i][${k + 2}]`)}${cast && `::${cast}`}`),
+    ...amounts.map((_, k) => f(`d.a[d.i][${k + 1}]`)),
+  ].join(', ');
+/** Adds the inserted deltas to the rows that exist. */
+const addedToRows = `on conflict (unit_id, basis, year, period) do update set ${applied.map((c) => `${c} = rollup.${c} + excluded.${c}`).join(', ')}`;
+
 // Rows in one global order, so concurrent writers never deadlock: the unit first, then its ancestors upwards (an
 // ancestor's level is the unit's less its depth, so this is by level, deepest first), and by period. The root's
 // rows, which every writer shares, are taken last and held the shortest.
 const applyDeltasSql = `
   insert into rollup (unit_id, basis, year, period, ${applied.join(', ')})
   select c.ancestor_id, ?::varchar, ?::smallint, d.v[d.i][1]::smallint,
-    ${[...['int', 'int', 'int', ...counts.map(() => '')].map((cast, k) => `d.v[d.i][${k + 2}]${cast && `::${cast}`}`), ...amounts.map((_, k) => `d.a[d.i][${k + 1}]`)].join(', ')}
+    ${deltaValues((x) => x)}
   from (select x.v, x.a, i from (select ?::bigint[] as v, ?::numeric[] as a) x cross join generate_subscripts(x.v, 1) as i) d
   cross join unit_closure c
   where c.descendant_id = ?::int
   order by c.depth, d.v[d.i][1]
-  on conflict (unit_id, basis, year, period) do update set ${applied.map((c) => `${c} = rollup.${c} + excluded.${c}`).join(', ')}`;
+  ${addedToRows}`;
 
 /**
  * The statement that adds the rows of `rollup_delta` (as `rollupDeltaSelect` returned them) to the rollups of the
@@ -213,7 +225,7 @@ const applyBatchSql = `
   )
   insert into rollup (unit_id, basis, year, period, ${applied.join(', ')})
   select c.ancestor_id, ?::varchar, d.year, d.v[d.i][1]::smallint,
-    ${[...['int', 'int', 'int', ...counts.map(() => '')].map((cast, k) => `sum(d.v[d.i][${k + 2}])${cast && `::${cast}`}`), ...amounts.map((_, k) => `sum(d.a[d.i][${k + 1}])`)].join(', ')}
+    ${deltaValues((x) => `sum(${x})`)}
   from (
     select w.unit_id, w.year, w.v, w.a, i
     from writes w cross join generate_subscripts(w.v, 1) as i
@@ -222,7 +234,7 @@ const applyBatchSql = `
   cross join lateral (select max(l.depth) as level from unit_closure l where l.descendant_id = c.ancestor_id) l
   group by l.level, c.ancestor_id, d.year, d.v[d.i][1]
   order by l.level desc, c.ancestor_id, d.year, d.v[d.i][1]
-  on conflict (unit_id, basis, year, period) do update set ${applied.map((c) => `${c} = rollup.${c} + excluded.${c}`).join(', ')}`;
+  ${addedToRows}`;
 
 /**
  * One statement that adds the rollup changes of several writes (a batch of submissions, reports/submission-batch.ts)
