@@ -133,14 +133,17 @@ export class SubmissionQueue {
       written = await batchTransaction(batch[0].em, async (send, commit) => {
         const opened = await send(batch.flatMap((m) => m.write.opening));
         const writes = [];
-        for (const [i, member] of batch.entries()) {
-          const report = lockedState(opened[2 * i]);
+        let at = 0;
+        for (const member of batch) {
+          // Each member's opening statements: its lock, then its read.
+          const [locked, read] = opened.slice(at, (at += member.write.opening.length));
+          const report = lockedState(locked);
           if (!report) {
             later.push(member);
             continue;
           }
           try {
-            const decision = decideWrite(member.write, report, writeReading(opened[2 * i + 1]));
+            const decision = decideWrite(member.write, report, writeReading(read));
             if ('replay' in decision) later.push(member);
             else writes.push({ member, decision });
           } catch (refusal) {
@@ -187,7 +190,6 @@ export class SubmissionQueue {
     }
   }
 }
-
 
 /**
  * Did PostgreSQL refuse a statement of the batch (so the transaction was rolled back and nothing is saved)? An error
