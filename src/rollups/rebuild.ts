@@ -91,6 +91,9 @@ function subtreeSums(): string {
  *   Dropping the key to `unit` locks `unit` too, until the commit: a rebuild is maintenance after a bulk load. Both
  *   are locked at the start, `unit` before `rollup` as the write path takes them (a report's key check, then its
  *   rollup rows), so the block never holds the rollup table while it waits for `unit`.
+ * - The primary key is dropped too while pass 1 only inserts, and added again before pass 2, whose ON CONFLICT needs
+ *   it: one index built from sorted rows instead of 266,000 insertions into it (a province's rows alone: 3.1 → 2.2 s;
+ *   its whole rebuild, side by side: 8.1 → 7.7 s, median of 5).
  * - work_mem for this transaction only: the aggregates of pass 1 and 2 hold a few hundred MB at province scale and
  *   would otherwise spill to disk.
  */
@@ -101,16 +104,22 @@ export function rebuildStatements(): string[] {
       level int;
       key record;
       keys text[] := '{}';
+      primary_key text;
       statement text;
     begin
       perform set_config('work_mem', '256MB', true);
       lock table unit, rollup in access exclusive mode;
       truncate rollup;
-      for key in select conname, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'rollup'::regclass and contype = 'f' loop
+      for key in select conname, contype, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'rollup'::regclass and contype in ('f', 'p') loop
         execute format('alter table rollup drop constraint %I', key.conname);
-        keys := keys || format('alter table rollup add constraint %I %s', key.conname, key.definition);
+        if key.contype = 'p' then
+          primary_key := format('alter table rollup add constraint %I %s', key.conname, key.definition);
+        else
+          keys := keys || format('alter table rollup add constraint %I %s', key.conname, key.definition);
+        end if;
       end loop;
       ${ownContributions()};
+      execute primary_key;
       for level in select distinct depth from unit_closure where depth > 0 order by depth desc loop
         ${subtreeSums()};
       end loop;

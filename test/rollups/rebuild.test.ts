@@ -44,11 +44,16 @@ describe('the bulk rollup rebuild', () => {
     expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
   });
 
-  it('puts back the foreign keys it sets aside while loading, and leaves no rows without a unit', async () => {
+  it('puts back the keys it sets aside while loading: no rows without a unit, no two rows for one period', async () => {
+    const keysNow = () => hub.db.sql<{ name: string; definition: string }>(
+      `select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'rollup'::regclass and contype in ('f', 'p') order by conname`);
+    const before = await keysNow();
     await rebuildRollups(hub.db.orm.em.fork());
-    const keys = await hub.db.sql<{ definition: string }>(
-      `select pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'rollup'::regclass and contype = 'f'`);
-    expect(keys.map((k) => k.definition)).toEqual(['FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE CASCADE']);
+    const keys = await keysNow();
+    expect(keys).toEqual(before);
+    expect(keys.map((k) => k.definition)).toEqual(['PRIMARY KEY (unit_id, basis, year, period)', 'FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE CASCADE']);
     await expect(hub.db.sql(`insert into rollup (unit_id, basis, year, period) values (-1, 'SUBMITTED', 2025, 1)`)).rejects.toThrow(/foreign key/);
+    const [row] = await hub.db.sql<{ unit_id: number; year: number; period: number }>('select unit_id, year, period from rollup where basis = $1 limit 1', ['SUBMITTED']);
+    await expect(hub.db.sql(`insert into rollup (unit_id, basis, year, period) values (${row.unit_id}, 'SUBMITTED', ${row.year}, ${row.period})`)).rejects.toThrow(/duplicate key/);
   });
 });
