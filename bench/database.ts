@@ -120,7 +120,12 @@ export interface Sample {
 }
 export interface SampleUnit { id: number; code: string; name: string; kind: string; size: number }
 
-/** Picks the units the scenarios read: the root, the largest city, its largest county, and a ~200-unit ranking. */
+/**
+ * Picks the units the scenarios read: the largest root, the largest city below it, that city's largest county, and a
+ * ~200-unit ranking. Everything is taken from the root's subtree, since the reads carry the token of its oversight
+ * office: the national hierarchy has a root per province (no unit stands above them), and a city of another province
+ * would be refused.
+ */
 export async function sampleUnits(url: string, submitMonth: number): Promise<Sample> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -128,23 +133,26 @@ export async function sampleUnits(url: string, submitMonth: number): Promise<Sam
     const q = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows;
     const unitCols = 'u.id, u.code, u.name, u.kind::text as kind, u.subtree_size as size';
     const [top] = await q<SampleUnit>(`select ${unitCols} from unit u where parent_id is null order by subtree_size desc limit 1`);
-    const [city] = await q<SampleUnit>(`select ${unitCols} from unit u where kind = 'PREFECTURE' order by subtree_size desc, code limit 1`);
+    const inTop = 'join unit_closure t on t.descendant_id = u.id and t.ancestor_id = $1';
+    const [city] = await q<SampleUnit>(`select ${unitCols} from unit u ${inTop} where u.kind = 'PREFECTURE' order by u.subtree_size desc, u.code limit 1`, [top.id]);
     const [county] = await q<SampleUnit>(
       `select ${unitCols} from unit u where parent_id = $1 and kind in ('DISTRICT', 'COUNTY', 'COUNTY_CITY') order by subtree_size desc, code limit 1`, [city.id]);
     const [{ year }] = await q<{ year: number }>(`select max(year)::int as year from report`);
     const levelOf = `case when u.parent_id is null then 0 when u.kind = 'PREFECTURE' then 1 when u.kind in ('DISTRICT', 'COUNTY', 'COUNTY_CITY') then 2
       when u.kind in ('SUBDISTRICT', 'TOWN', 'TOWNSHIP') then 3 else 4 end`;
-    const all = await q<SampleUnit & { level: number }>(`select ${unitCols}, ${levelOf} as level from unit u order by u.id`);
+    const all = await q<SampleUnit & { level: number }>(`select ${unitCols}, ${levelOf} as level from unit u ${inTop} order by u.id`, [top.id]);
     const levels = [0, 1, 2, 3, 4].map((l) => all.filter((u) => u.level === l)).filter((l) => l.length);
     // A ranking of about 200 units: the township-level units or the departments of the root or of one city,
     // or a unit's children, whichever comes nearest 200 at this scale.
     const candidates = await q<{ code: string; kinds: string; n: number }>(
       `select p.code, k.kinds, count(*)::int as n from unit p
+       join unit_closure t on t.descendant_id = p.id and t.ancestor_id = $1
        join unit_closure c on c.ancestor_id = p.id and c.depth > 0 join unit d on d.id = c.descendant_id
        cross join (values ('SUBDISTRICT,TOWN,TOWNSHIP'), ('DEPARTMENT')) as k(kinds)
        where (p.parent_id is null or p.kind = 'PREFECTURE') and d.kind::text = any(string_to_array(k.kinds, ','))
        group by p.code, k.kinds
-       union all select p.code, '', count(*)::int from unit p join unit d on d.parent_id = p.id group by p.code`);
+       union all select p.code, '', count(*)::int from unit p
+       join unit_closure t on t.descendant_id = p.id and t.ancestor_id = $1 join unit d on d.parent_id = p.id group by p.code`, [top.id]);
     const best = candidates.sort((a, b) => Math.abs(a.n - 200) - Math.abs(b.n - 200) || a.code.localeCompare(b.code))[0];
     const submitCodes = (await q<{ code: string }>(
       `select u.code from unit_closure c join unit u on u.id = c.descendant_id
