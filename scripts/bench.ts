@@ -129,7 +129,10 @@ async function main(): Promise<number> {
   // 'error': the verify statement is slow by nature, and its slow-statement warning would be a page of SQL.
   const orm = await MikroORM.init(ormConfig(url, createLogger('error')));
   const verifyStarted = process.hrtime.bigint();
-  const verified = await verifyRollups(orm.em.fork()).finally(() => orm.close(true));
+  // A basis-year at a time (minutes each at national scale): say where it is, so a long verify is not taken for a hang.
+  const verified = await verifyRollups(orm.em.fork(), (done, total, label) =>
+    progress(`verify: ${done}/${total} ${label} (${(Number(process.hrtime.bigint() - verifyStarted) / 1e9).toFixed(1)} s)`),
+  ).finally(() => orm.close(true));
   const verify = { rowsChecked: verified.rowsChecked, differences: verified.differences, seconds: Number(process.hrtime.bigint() - verifyStarted) / 1e9 };
   progress(`verify: ${verify.rowsChecked} rows, ${verify.differences} differences, ${verify.seconds.toFixed(1)} s`);
 
