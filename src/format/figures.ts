@@ -73,17 +73,41 @@ export function readFiguresInput(input: Nested | undefined): FiguresInputReading
 
 const count = (values: CellValues, path: string) => Number(values[path] ?? 0);
 
-/** For each applicant column: the leaf paths it sums (the paths are built once, not per answer). */
-type ApplicantPlan = { field: string; paths: string[] }[];
-const applicantPlan = (rowFields: string[]): ApplicantPlan =>
-  applicantColumns.map((c) => ({ field: c.field, paths: rowFields.map((r) => `applications.${r}.${c.field}`) }));
+/**
+ * The cells in catalogue order. Figures are built from this shape: a keyed object of 170 entries is a hash table in
+ * V8 (past 128 named properties), so building one and looking every cell up by a path string costs more than the
+ * rest of a rollup read's own code (side by side: a fifth of the county rollup's requests/s).
+ */
+export type CellList = CellValue[];
 
-function applicantCounts(values: CellValues, plan: ApplicantPlan): Record<string, number> {
+const cellIndex = new Map(cells.map((c, i) => [c.path, i]));
+const indexOf = (path: string): number => {
+  const i = cellIndex.get(path);
+  if (i === undefined) throw new Error(`no cell ${path} in the catalogue`);
+  return i;
+};
+
+export function listOfValues(values: CellValues): CellList {
+  return cells.map((c) => values[c.path] ?? zeroValue(c));
+}
+
+export function valuesOfList(list: CellList): CellValues {
+  const values: CellValues = {};
+  for (let i = 0; i < cells.length; i++) values[cells[i].path] = list[i];
+  return values;
+}
+
+/** For each applicant column: the cells it sums, by index (the plans are made once, not per answer). */
+type ApplicantPlan = { field: string; cells: number[] }[];
+const applicantPlan = (rowFields: string[]): ApplicantPlan =>
+  applicantColumns.map((c) => ({ field: c.field, cells: rowFields.map((r) => indexOf(`applications.${r}.${c.field}`)) }));
+
+function applicantCounts(list: CellList, plan: ApplicantPlan): Record<string, number> {
   const out: Record<string, number> = {};
   let total = 0;
-  for (const { field, paths } of plan) {
+  for (const { field, cells: summed } of plan) {
     let sum = 0;
-    for (const path of paths) sum += count(values, path);
+    for (const i of summed) sum += Number(list[i]);
     out[field] = sum;
     total += sum;
   }
@@ -91,34 +115,45 @@ function applicantCounts(values: CellValues, plan: ApplicantPlan): Record<string
   return out;
 }
 
+const proactivePlans = proactiveRows.map((r) =>
+  r.shape === 'documents'
+    ? { field: r.field, columns: r.columns.map((c) => ({ field: c.field, cell: indexOf(`proactive.${r.field}.${c.field}`) })), cell: -1 }
+    : { field: r.field, columns: null, cell: indexOf(`proactive.${r.field}`) },
+);
 const leafPlans = applicationLeafRows.map((r) => ({ field: r.field, plan: applicantPlan([r.field]) }));
 const groupPlans = outcomeGroups.map((g) => ({ field: g.field, plan: applicantPlan(g.leaves.map((l) => l.field)) }));
 const resultsTotalPlan = applicantPlan(outcomeRows.map((r) => r.field));
-const casePlans = caseBlocks.map((b) => ({ field: b.field, columns: caseColumns.map((c) => ({ field: c.field, path: `reviewLitigation.${b.field}.${c.field}` })) }));
+const casePlans = caseBlocks.map((b) => ({ field: b.field, columns: caseColumns.map((c) => ({ field: c.field, cell: indexOf(`reviewLitigation.${b.field}.${c.field}`) })) }));
 
 /** The output shape of the contract's `Figures`, every total and subtotal derived from the leaves. */
-export function buildFigures(values: CellValues): Nested {
+export function figuresFromList(list: CellList): Nested {
   const proactive: Nested = {};
-  for (const r of proactiveRows) {
-    if (r.shape === 'documents') {
-      proactive[r.field] = Object.fromEntries(r.columns.map((c) => [c.field, values[`proactive.${r.field}.${c.field}`]]));
+  for (const r of proactivePlans) {
+    if (r.columns) {
+      const row: Nested = {};
+      for (const c of r.columns) row[c.field] = list[c.cell];
+      proactive[r.field] = row;
     } else {
-      proactive[r.field] = values[`proactive.${r.field}`];
+      proactive[r.field] = list[r.cell];
     }
   }
   const applications: Nested = {};
-  for (const { field, plan } of leafPlans) applications[field] = applicantCounts(values, plan);
-  for (const { field, plan } of groupPlans) applications[field] = applicantCounts(values, plan);
-  applications[resultsTotalRow.field] = applicantCounts(values, resultsTotalPlan);
+  for (const { field, plan } of leafPlans) applications[field] = applicantCounts(list, plan);
+  for (const { field, plan } of groupPlans) applications[field] = applicantCounts(list, plan);
+  applications[resultsTotalRow.field] = applicantCounts(list, resultsTotalPlan);
   const reviewLitigation: Nested = {};
   for (const { field, columns } of casePlans) {
     const block: Record<string, number> = {};
     let total = 0;
-    for (const c of columns) total += block[c.field] = count(values, c.path);
+    for (const c of columns) total += block[c.field] = Number(list[c.cell]);
     block.total = total;
     reviewLitigation[field] = block;
   }
   return { proactive, applications, reviewLitigation };
+}
+
+export function buildFigures(values: CellValues): Nested {
+  return figuresFromList(listOfValues(values));
 }
 
 /** The values as stored: amounts in their canonical decimal form ("0012.50" -> "12.5"). Call after validation. */
@@ -155,13 +190,17 @@ export function arrayLiteralItems(text: string): string[] {
 }
 
 /** The cells from the elements of a `cellsArraySql` literal, starting at element `offset` (after its leading ones). */
-export function valuesFromList(items: string[], offset = 0): CellValues {
-  const values: CellValues = {};
+export function listFromItems(items: string[], offset = 0): CellList {
+  const list: CellList = new Array(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const raw = items[offset + i];
-    values[cells[i].path] = cellValue(cells[i], raw === 'NULL' ? null : raw);
+    list[i] = cellValue(cells[i], raw === 'NULL' ? null : raw);
   }
-  return values;
+  return list;
+}
+
+export function valuesFromList(items: string[], offset = 0): CellValues {
+  return valuesOfList(listFromItems(items, offset));
 }
 
 function normaliseAmount(raw: unknown): string {

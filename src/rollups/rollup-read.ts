@@ -7,12 +7,12 @@
  * separate columns cost more in the driver than the read costs in PostgreSQL.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { arrayLiteralItems, cellsArraySql, valuesFromList } from '../format/figures.js';
+import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
 import { prepared, queryPrepared } from '../db/prepared.js';
 import type { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { UNIT_COLUMNS } from '../units/unit.loaders.js';
-import { periodKey, type AggregateRow } from './aggregate.sql.js';
+import { periodKey } from './aggregate.sql.js';
 
 const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
@@ -29,8 +29,8 @@ const READ = prepared(`
 export interface UnitRollup {
   /** The unit with that code (managed by `em`), or null when there is none. */
   unit: Unit | null;
-  /** Its subtree's sums for the period, or null when nothing below it was reported. */
-  row: AggregateRow | null;
+  /** Its subtree's sums for the period (the cells in catalogue order), or null when nothing below it was reported. */
+  row: { list: CellList; annualUnits: number; monthlyUnits: number; months: number } | null;
   /** Asked with a viewer's unit code: that unit (null when there is none) and whether `unit` is in its subtree. */
   viewer: { unit: Unit | null; within: boolean } | null;
 }
@@ -50,7 +50,7 @@ export async function readUnitRollup(em: EntityManager, code: string, basis: Bas
   const items = arrayLiteralItems(text);
   return {
     unit,
-    row: { groupId: unit.id, values: valuesFromList(items, COUNTS.length), annualUnits: Number(items[0]), monthlyUnits: Number(items[1]), months: Number(items[2]) },
+    row: { list: listFromItems(items, COUNTS.length), annualUnits: Number(items[0]), monthlyUnits: Number(items[1]), months: Number(items[2]) },
     viewer,
   };
 }

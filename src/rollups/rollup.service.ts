@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cells } from '../format/catalogue.js';
 import { fromScaled, toScaled } from '../format/decimal.js';
-import { emptyValues, type CellValues } from '../format/figures.js';
+import { emptyValues, type CellList, type CellValues } from '../format/figures.js';
 import type { Period } from '../reports/period.js';
 import { ReportScope } from '../reports/report-scope.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
@@ -46,15 +46,19 @@ export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: U
   return rollupOf(unit, period, basis, mode, row);
 }
 
-function rollupOf(unit: Unit, period: Period, basis: Basis, mode: RollupMode, computed: AggregateRow | null | undefined): Rollup {
-  return Object.assign(new Rollup(), {
+type Computed = ({ values: CellValues } | { list: CellList }) & Pick<AggregateRow, 'annualUnits' | 'monthlyUnits' | 'months'>;
+
+function rollupOf(unit: Unit, period: Period, basis: Basis, mode: RollupMode, computed: Computed | null | undefined): Rollup {
+  const rollup = Object.assign(new Rollup(), {
     unitId: unit.id,
     period,
     basis,
     mode,
-    values: computed?.values ?? emptyValues(),
     counts: { annualUnits: computed?.annualUnits ?? 0, monthlyUnits: computed?.monthlyUnits ?? 0, months: computed?.months ?? 0 },
   });
+  if (computed && 'list' in computed) rollup.list = computed.list;
+  else rollup.values = computed?.values ?? emptyValues();
+  return rollup;
 }
 
 export async function rollupSources(em: EntityManager, r: Rollup): Promise<RollupSources> {

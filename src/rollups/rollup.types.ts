@@ -1,5 +1,5 @@
 import { Field, Int, InterfaceType, ObjectType } from 'type-graphql';
-import { buildFigures, type CellValues, type Nested } from '../format/figures.js';
+import { figuresFromList, listOfValues, valuesOfList, type CellList, type CellValues, type Nested } from '../format/figures.js';
 import { computeRates, type RateValue } from '../format/rates.js';
 import { Figures } from '../reports/figures.graphql.js';
 import { Period } from '../reports/period.js';
@@ -46,14 +46,36 @@ export class CellDifference {
   difference!: string;
 }
 
-/** Figures with their rates, resolved lazily from the summed cells. */
+/**
+ * Figures with their rates, resolved lazily from the summed cells. The cells are given either keyed (`values`) or in
+ * catalogue order (`list`, what the pre-aggregated read parses); each form is made from the other only when asked.
+ */
 @InterfaceType({ description: 'Figures of the national format with the rates computed from them.' })
 export abstract class FiguresWithRates {
-  values!: CellValues;
+  #values?: CellValues;
+  #list?: CellList;
+
+  get values(): CellValues {
+    return (this.#values ??= valuesOfList(this.#list!));
+  }
+
+  set values(values: CellValues) {
+    this.#values = values;
+    this.#list = undefined;
+  }
+
+  get list(): CellList {
+    return (this.#list ??= listOfValues(this.#values!));
+  }
+
+  set list(list: CellList) {
+    this.#list = list;
+    this.#values = undefined;
+  }
 
   @Field(() => Figures)
   get figures(): Nested {
-    return buildFigures(this.values);
+    return figuresFromList(this.list);
   }
 
   @Field(() => Rates)
