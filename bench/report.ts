@@ -31,6 +31,8 @@ export interface Findings {
   };
   checks: { name: string; ok: boolean; detail?: string }[];
   scenarios: ScenarioResult[];
+  /** The pre-aggregated hub's rollup reads over the read scenarios (from /healthz): requests and the statements that answered them. */
+  coalescedReads: { statements: number; requests: number } | null;
   /** `queue`: the hub's submission queue counts over the submission phase (from /healthz), null when not known. */
   submissions: Measured & { connections: number; name: string; queue: { alone: number; batches: number; batched: number; fallbacks: number } | null };
   verify: { rowsChecked: number; differences: number; seconds: number };
@@ -132,6 +134,9 @@ export function markdown(f: Findings): string {
       (f.submissions.queue
         ? `The submissions went as ${n(f.submissions.queue.batches)} batches of ${n(f.submissions.queue.batched / Math.max(1, f.submissions.queue.batches), 1)} on average and ` +
           `${n(f.submissions.queue.alone)} transactions of one (${n(f.submissions.queue.fallbacks)} batches refused). `
+        : '') +
+      (f.coalescedReads?.statements
+        ? `The pre-aggregated hub's rollup reads took ${n(f.coalescedReads.statements)} statements for ${n(f.coalescedReads.requests)} requests (${n(f.coalescedReads.requests / f.coalescedReads.statements, 1)} per statement). `
         : '') +
       `Verify after the submissions: ${n(f.verify.rowsChecked)} rollup rows, **${f.verify.differences} differences**, ${n(f.verify.seconds, 1)} s. ` +
       `Hub (pre-aggregated) RSS: **${n(f.memory.steadyMb)} MB** steady (median during the mixed load), **${n(f.memory.peakMb)} MB** peak (VmHWM).`,

@@ -106,6 +106,8 @@ async function main(): Promise<number> {
   memory.phase = 'warm-up';
   for (const target of targets.filter((t) => reads[0].kinds.includes(t.kind))) await run(target, reads[0], SERVER_WARMUP_SECONDS);
   await between();
+  const health = async () => (await (await fetch(pre.url.replace(/\/graphql$/, '/healthz'))).json()) as { submissions?: Findings['submissions']['queue']; coalescedReads?: { statements: number; requests: number } };
+  const coalescedBefore = (await health()).coalescedReads;
   const scenarios: ScenarioResult[] = [];
   for (const scenario of reads) {
     progress(`— ${scenario.name}, ${scenario.connections} connections`);
@@ -116,9 +118,12 @@ async function main(): Promise<number> {
     scenarios.push({ name: scenario.name, connections: scenario.connections, results });
   }
 
+  const coalescedAfter = (await health()).coalescedReads;
+  const coalescedReads = coalescedBefore && coalescedAfter ? { statements: coalescedAfter.statements - coalescedBefore.statements, requests: coalescedAfter.requests - coalescedBefore.requests } : null;
+
   const submit = submissionScenario(sample);
   progress(`— ${submit.name}, ${submit.connections} connections`);
-  const queueCounts = async () => ((await (await fetch(pre.url.replace(/\/graphql$/, '/healthz'))).json()) as { submissions?: Findings['submissions']['queue'] }).submissions ?? null;
+  const queueCounts = async () => (await health()).submissions ?? null;
   const queueBefore = await queueCounts();
   const [submissions] = await measureAll([{ ...targets[0], token }], submit, { ...runOptions, onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}submissions | ${t.name}`) });
   const queueAfter = await queueCounts();
@@ -146,7 +151,7 @@ async function main(): Promise<number> {
       reports: g.reports, generatorSeconds: g.seconds.total, rollupSeconds: g.seconds.rollups, rebuildSeconds: db.rebuildSeconds, rollupRows: db.rollupRows,
       reportsPerSecond: g.reports / g.seconds.total,
     },
-    checks, scenarios,
+    checks, scenarios, coalescedReads,
     submissions: { ...submissions, name: submit.name, connections: submit.connections, queue },
     verify,
     memory: { steadyMb: memory.steadyMb((p) => p.startsWith('mixed') && p.endsWith(`| ${HUB}`)), peakMb: memory.peakMb(), byPhase: memory.byPhase() },

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
+import { coalescingStats } from './db/coalesced.js';
 import { countingStatements, type QueryCount } from './db/query-counter.js';
 import { createContext, type Context } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
@@ -81,8 +82,9 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (ide(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    // Also how the process has written submissions so far (alone, in batches, batches refused): counts, nothing else.
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats });
+    // Also how the process has written submissions so far (alone, in batches, batches refused) and how many statements
+    // its coalesced reads took: counts, nothing else.
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats });
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());

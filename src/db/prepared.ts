@@ -27,7 +27,7 @@ export function prepared(sql: string): PreparedStatement {
 
 const pools = new WeakMap<object, Promise<pg.Pool>>();
 
-function poolOf(em: EntityManager): Promise<pg.Pool> {
+export function poolOf(em: EntityManager): Promise<pg.Pool> {
   const connection = em.getConnection();
   let pool = pools.get(connection);
   if (!pool) pools.set(connection, (pool = connection.getNativeClient() as Promise<pg.Pool>));

@@ -4,11 +4,12 @@
  * statement returning the cells as a single array literal. It gives exactly what `aggregate` gives for one unit's
  * subtree (the benchmark and test/rollups check both modes cell by cell); it exists because this read is what
  * dashboards poll: on this machine each round trip to PostgreSQL costs ~80 µs of system time in Node alone, and 170
- * separate columns cost more in the driver than the read costs in PostgreSQL.
+ * separate columns cost more in the driver than the read costs in PostgreSQL. For the same reason the reads of one
+ * turn of the event loop share a round trip (`db/coalesced.ts`).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
-import { prepared, queryPrepared } from '../db/prepared.js';
+import { coalescedRead, queryCoalesced } from '../db/coalesced.js';
 import type { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { UNIT_COLUMNS } from '../units/unit.loaders.js';
@@ -17,14 +18,14 @@ import { periodKey } from './aggregate.sql.js';
 const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
 const UNIT = UNIT_COLUMNS.split(', ');
-const READ = prepared(`
+const READ = coalescedRead(`
   select ${UNIT.map((c) => `u.${c}`).join(', ')},
     (select ${cellsArraySql('r', COUNTS)}
      from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells,
     ${UNIT.map((c) => `v.${c} as viewer_${c}`).join(', ')},
     exists (select 1 from unit_closure c where c.ancestor_id = v.id and c.descendant_id = u.id) as viewer_within
   from unit u left join unit v on v.code = ?
-  where u.code = ?`);
+  where u.code = ?`, ['varchar', 'int', 'int', 'varchar', 'varchar']);
 
 export interface UnitRollup {
   /** The unit with that code (managed by `em`), or null when there is none. */
@@ -38,7 +39,7 @@ export interface UnitRollup {
 /** `viewerCode`: the unit code of the token (null for a token of the whole hierarchy, which needs no check). */
 export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }, viewerCode: string | null): Promise<UnitRollup> {
   // Values in the order of the placeholders in the text: the subquery's first, then the viewer's code, the unit's last.
-  const [found] = await queryPrepared<Record<string, unknown>>(em, READ, [basis, year, periodKey(time), viewerCode, code]);
+  const [found] = await queryCoalesced<Record<string, unknown>>(em, READ, [basis, year, periodKey(time), viewerCode, code]);
   if (!found) return { unit: null, row: null, viewer: null };
   const unit = em.map(Unit, Object.fromEntries(UNIT.map((c) => [c, found[c]])));
   const viewer = viewerCode === null ? null : {

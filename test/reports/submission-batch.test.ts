@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { verifyRollups } from '../../src/rollups/verify.js';
 import { MAX_IN_FLIGHT, submissionQueue } from '../../src/reports/submission-batch.js';
+import { coalescingStats } from '../../src/db/coalesced.js';
 import { createUnits, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
 import { dataOf, startTestHub, type GraphQLResponse, type TestHub } from '../support/test-hub.js';
 
@@ -101,7 +102,7 @@ describe('submissions written in one batch', () => {
     ]);
     expect(queue().stats.fallbacks).toBe(before.fallbacks + 1);
     // Operators see the same counts at /healthz.
-    expect(await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok', submissions: queue().stats });
+    expect(await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok', submissions: queue().stats, coalescedReads: coalescingStats });
     const keyed = [x, y];
     expect(keyed.filter((r) => !r.errors).length).toBe(1);
     expect(keyed.find((r) => r.errors)!.errors![0].extensions.code).toBe('CONFLICT');
