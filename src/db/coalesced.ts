@@ -1,10 +1,15 @@
 /**
  * A hot read shared by the requests that ask it in the same turn of the event loop: they wait for the end of the
- * turn (`setImmediate`, microseconds) and go together, as one statement over arrays of their parameters (`unnest …
- * with ordinality`, the read itself joined laterally), and each gets its own rows back.
+ * turn (`setImmediate`, microseconds) and go together, as one statement over a VALUES list of their parameters (the
+ * read itself joined laterally), and each gets its own rows back.
  * Under load a dashboard's polls arrive faster than PostgreSQL answers them one by one; each round trip costs the
  * hub a socket write and read (the largest single cost of a pre-aggregated rollup read in a CPU profile) and
  * PostgreSQL a statement.
+ * Why VALUES and not `unnest` of parameter arrays: PostgreSQL cannot know an array's length when it plans a
+ * prepared statement once for all executions (it guesses 10 rows), so it planned the unnest form afresh at every
+ * execution (~0.4 ms of the server's time each). A VALUES list has as many rows as it has, so its one plan is kept.
+ * Lists come in sizes 1, 2, 4, 8, ... (a few statements per connection, not one per batch size); the rows that
+ * pad a batch to its size are all NULL and filtered out before the read runs.
  * Reads only, outside transactions: inside one, the statement runs alone on the transaction's connection.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -15,38 +20,50 @@ import { countStatement } from './query-counter.js';
 export interface CoalescedRead {
   /** The read for one request, as written (what runs inside a transaction). */
   single: PreparedStatement;
-  /** The same for many: one parameter array per placeholder, rows tagged with the request's place (`coalesced_index`). */
-  batch: PreparedStatement;
+  /** The same for `size` requests (a power of two): rows tagged with the request's place, `coalesced_index` (1-based). */
+  batch(size: number): PreparedStatement;
   placeholders: number;
 }
 
+/** Bounds one statement's list; the rest go in another statement of the same turn. A power of two. */
+export const MAX_BATCH = 64;
+
 /**
- * `sql` with `?` placeholders, `types` the PostgreSQL type of each in order (they become arrays of that type).
- * The read must name its columns uniquely and must not use the column name `coalesced_index`.
+ * `sql` with `?` placeholders, `types` the PostgreSQL type of each in order. The read must name its columns
+ * uniquely and must not use the column name `coalesced_index`.
  */
 export function coalescedRead(sql: string, types: string[]): CoalescedRead {
   const names = types.map((_, i) => `p${i + 1}`);
   let n = 0;
   const lateral = sql.replace(/\?/g, () => {
     if (n >= types.length) throw new Error('coalescedRead: more placeholders than types');
-    const i = n++;
-    return `q.${names[i]}::${types[i]}`;
+    return `q.${names[n++]}`;
   });
   if (n !== types.length) throw new Error(`coalescedRead: ${n} placeholders for ${types.length} types`);
-  const batch = `select q.coalesced_index::int as coalesced_index, x.*
-    from unnest(${types.map((t) => `?::${t}[]`).join(', ')}) with ordinality as q (${names.join(', ')}, coalesced_index)
-    cross join lateral (${lateral}) x`;
-  return { single: prepared(sql), batch: prepared(batch), placeholders: n };
+  const batches = new Map<number, PreparedStatement>();
+  const batch = (size: number) => {
+    let statement = batches.get(size);
+    if (!statement) {
+      const row = `(?::int, ${types.map((t) => `?::${t}`).join(', ')})`;
+      statement = prepared(`select q.coalesced_index, x.*
+        from (values ${Array.from({ length: size }, () => row).join(', ')}) as q (coalesced_index, ${names.join(', ')})
+        cross join lateral (${lateral}) x
+        where q.coalesced_index is not null`);
+      batches.set(size, statement);
+    }
+    return statement;
+  };
+  return { single: prepared(sql), batch, placeholders: n };
 }
+
+/** The smallest list size (a power of two) that holds `n` requests. */
+const sizeFor = (n: number) => 2 ** Math.ceil(Math.log2(n));
 
 interface Waiting {
   values: unknown[];
   resolve: (rows: Record<string, unknown>[]) => void;
   reject: (error: unknown) => void;
 }
-
-/** Bounds one statement's arrays; the rest go in another statement of the same turn. */
-export const MAX_BATCH = 64;
 
 /** The requests waiting for the end of this turn, per pool and statement. */
 const waitingOf = new WeakMap<pg.Pool, Map<string, Waiting[]>>();
@@ -61,8 +78,8 @@ export async function queryCoalesced<T = Record<string, unknown>>(em: EntityMana
   const pool = await poolOf(em);
   let byStatement = waitingOf.get(pool);
   if (!byStatement) waitingOf.set(pool, (byStatement = new Map()));
-  let waiting = byStatement.get(read.batch.name);
-  if (!waiting) byStatement.set(read.batch.name, (waiting = []));
+  let waiting = byStatement.get(read.single.name);
+  if (!waiting) byStatement.set(read.single.name, (waiting = []));
   const rows = new Promise<Record<string, unknown>[]>((resolve, reject) => waiting.push({ values, resolve, reject }));
   // The first to wait sends for all after the turn: the requests whose data arrived with it get there by then.
   if (waiting.length === 1) setImmediate(() => sendAll(pool, read, waiting.splice(0)));
@@ -76,9 +93,13 @@ function sendAll(pool: pg.Pool, read: CoalescedRead, waiting: Waiting[]): void {
 function send(pool: pg.Pool, read: CoalescedRead, batch: Waiting[]): void {
   coalescingStats.statements++;
   coalescingStats.requests += batch.length;
-  // One array per placeholder: the k-th holds the k-th value of every request, in the order they came.
-  const columns = Array.from({ length: read.placeholders }, (_, k) => batch.map((w) => w.values[k]));
-  pool.query({ name: read.batch.name, text: read.batch.text, values: columns }).then(
+  // A row per request, in the order they came: its place, then its values; then rows of NULLs up to the list's size.
+  const size = sizeFor(batch.length);
+  const values: unknown[] = [];
+  batch.forEach((w, i) => values.push(i + 1, ...w.values));
+  for (let k = values.length; k < size * (read.placeholders + 1); k++) values.push(null);
+  const statement = read.batch(size);
+  pool.query({ name: statement.name, text: statement.text, values }).then(
     (result) => {
       const answers: Record<string, unknown>[][] = batch.map(() => []);
       for (const row of result.rows as Record<string, unknown>[]) answers[(row.coalesced_index as number) - 1].push(row);

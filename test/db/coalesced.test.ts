@@ -50,6 +50,13 @@ describe('queryCoalesced', () => {
     }
   });
 
+  it('pads a batch to its list size with rows that read nothing', async () => {
+    // Three requests go as a list of four; the fourth row, all NULL, would answer this read if it ran.
+    const NULL_TEST = coalescedRead('select ?::text is null as none', ['text']);
+    const answers = await Promise.all(['a', 'b', 'c'].map((v) => queryCoalesced<{ none: boolean }>(db.orm.em.fork(), NULL_TEST, [v])));
+    expect(answers.map((rows) => rows.map((r) => r.none))).toEqual([[false], [false], [false]]);
+  });
+
   it('counts one statement for each request that asked', async () => {
     const counts: QueryCount[] = [{ statements: 0 }, { statements: 0 }];
     await Promise.all(counts.map((count) => countingStatements(count, () => queryCoalesced(db.orm.em.fork(), BY_PREFIX, ['44%', 'PROVINCE']))));
