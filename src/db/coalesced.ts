@@ -10,6 +10,8 @@
  * execution (~0.4 ms of the server's time each). A VALUES list has as many rows as it has, so its one plan is kept.
  * Lists come in sizes 1, 2, 4, 8, ... (a few statements per connection, not one per batch size); the rows that
  * pad a batch to its size are all NULL and filtered out before the read runs.
+ * A statement PostgreSQL refuses is sent again for each of its requests alone: one request's values never fail
+ * another's read.
  * Reads only, outside transactions: inside one, the statement runs alone on the transaction's connection.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -105,6 +107,11 @@ function send(pool: pg.Pool, read: CoalescedRead, batch: Waiting[]): void {
       for (const row of result.rows as Record<string, unknown>[]) answers[(row.coalesced_index as number) - 1].push(row);
       batch.forEach((w, i) => w.resolve(answers[i]));
     },
-    (error: unknown) => batch.forEach((w) => w.reject(error)),
+    (error: unknown) => {
+      // One request's values can fail a statement for all (a value PostgreSQL refuses): each is asked again alone,
+      // so that it fails only itself.
+      if (batch.length === 1) batch[0].reject(error);
+      else for (const w of batch) send(pool, read, [w]);
+    },
   );
 }

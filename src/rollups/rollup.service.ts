@@ -12,7 +12,7 @@ import { basisColumn, type Basis } from '../reports/report-status.js';
 import type { Access } from '../auth/access.js';
 import { notFound } from '../graphql/errors.js';
 import type { Unit } from '../units/unit.entity.js';
-import { normaliseUnitCode } from '../units/unit-code.js';
+import { couldBeUnitCode, normaliseUnitCode } from '../units/unit-code.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
 import { requireUnit } from '../units/unit.service.js';
 import { aggregate, monthsOf, type AggregateRow, type RollupMode } from './aggregate.sql.js';
@@ -34,6 +34,7 @@ export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: U
     return rollupOf(unit, period, basis, mode, computed);
   }
   const code = normaliseUnitCode(unitCode);
+  if (!couldBeUnitCode(code)) throw notFound('unit', { unitCode });
   const { unit, row, viewer } = await readUnitRollup(ctx.em, code, basis, period.year, time, ctx.access.unitCode);
   if (!unit) throw notFound('unit', { unitCode });
   for (const u of [unit, viewer?.unit]) {

@@ -25,6 +25,15 @@ const SHAPE: Partial<Record<UnitKind, RegExp>> = {
 };
 const OWN_CODE = /^[0-9A-Z][0-9A-Z._-]{1,39}$/;
 
+/**
+ * Whether a normalised code could name a unit at all: every kind's codes are of the OWN_CODE shape (division codes
+ * are digits). A lookup of anything else is answered without asking the database (a NUL byte, say, which
+ * PostgreSQL refuses in text).
+ */
+export function couldBeUnitCode(code: string): boolean {
+  return OWN_CODE.test(code);
+}
+
 export function assertCodeFitsKind(code: string, kind: UnitKind): void {
   const shape = SHAPE[kind] ?? OWN_CODE;
   if (shape.test(code)) return;

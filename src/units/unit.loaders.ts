@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { prepared, queryPrepared } from '../db/prepared.js';
+import { couldBeUnitCode } from './unit-code.js';
 import { Unit } from './unit.entity.js';
 import type { UnitKind } from './unit-kind.js';
 import { ancestorsOf, descendantsOf } from './unit.repository.js';
@@ -38,7 +39,8 @@ export function createUnitLoaders(em: EntityManager): UnitLoaders {
     return ids.map((id) => found.get(id) ?? null);
   });
   const byCode = new DataLoader<string, Unit | null>(async (codes) => {
-    const units = mapUnits(em, await queryPrepared(em, BY_CODE, [[...codes]]));
+    // A code no unit can have (a NUL byte, say, which PostgreSQL refuses in text) is not looked up: it names none.
+    const units = mapUnits(em, await queryPrepared(em, BY_CODE, [codes.filter(couldBeUnitCode)]));
     for (const u of units) byId.prime(u.id, u);
     const found = new Map(units.map((u) => [u.code, u]));
     return codes.map((c) => found.get(c) ?? null);

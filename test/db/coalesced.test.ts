@@ -63,16 +63,27 @@ describe('queryCoalesced', () => {
     expect(counts.map((c) => c.statements)).toEqual([1, 1]);
   });
 
-  it('rejects every read of a statement that fails', async () => {
+  it('rejects every read of a statement that fails for each of them', async () => {
     const broken = coalescedRead('select code from unit where code = ? and 1 / ? > 0', ['text', 'int']);
     const results = await Promise.allSettled([
       queryCoalesced(db.orm.em.fork(), broken, ['440000', 0]),
-      queryCoalesced(db.orm.em.fork(), broken, ['450000', 1]),
+      queryCoalesced(db.orm.em.fork(), broken, ['450000', 0]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/division by zero/);
     // The next turn is unaffected.
     expect(await queryCoalesced(db.orm.em.fork(), broken, ['450000', 1])).toEqual([{ coalesced_index: 1, code: '450000' }]);
+  });
+
+  it('asks again alone each read of a statement one value failed: only that read fails', async () => {
+    const before = sent();
+    const results = await Promise.allSettled(['44%', '4\u0000%', '45%'].map((p) => queryCoalesced<{ code: string }>(db.orm.em.fork(), BY_PREFIX, [p, 'PROVINCE'])));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[0] as PromiseFulfilledResult<{ code: string }[]>).value.map((r) => r.code)).toEqual(['440000']);
+    expect((results[2] as PromiseFulfilledResult<{ code: string }[]>).value.map((r) => r.code)).toEqual(['450000']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/0x00/);
+    // The batch, then each of its three alone.
+    expect(coalescingStats.statements - before.statements).toBe(4);
   });
 
   it('inside a transaction, runs alone on its connection and sees its uncommitted rows', async () => {
@@ -122,12 +133,17 @@ describe('rollup reads at the same moment', () => {
     const before = sent();
     const together = await Promise.all(asks.map(ask));
     expect(together).toEqual(alone);
+    expect(coalescingStats.requests - before.requests).toBe(asks.length);
     // What the reads answered covers every case: figures, nothing reported, a unit outside the viewer's subtree, none.
     const codes = new Set(alone.flatMap((r) => r.errors?.map((e) => e.extensions.code) ?? ['OK']));
     expect([...codes].sort()).toEqual(['FORBIDDEN', 'NOT_FOUND', 'OK']);
+    // A code no unit can have is not found, and fails none of the reads beside it.
+    const beside = await Promise.all([hub.gql(ROLLUP, { u: '4418\u000000', p: { year: 2025 } }), ...asks.slice(0, 15).map(ask)]);
+    expect(beside[0].errors?.[0].extensions.code).toBe('NOT_FOUND');
+    expect(beside.slice(1)).toEqual(alone.slice(0, 15));
+    expect(dataOf(await hub.gql(`query($c: String!) { unit(code: $c) { code } }`, { c: '44\u00001800' }))).toEqual({ unit: null });
     expect(alone.some((r) => r.data?.rollup?.sources.monthlyReportUnits === 2)).toBe(true);
     expect(alone.some((r) => r.data?.rollup?.sources.monthlyReportUnits === 0)).toBe(true);
-    expect(coalescingStats.requests - before.requests).toBe(asks.length);
   });
 
   it('as one statement, give each read what the read gives alone (the statement inside a transaction)', async () => {
