@@ -112,37 +112,56 @@ export interface Measured {
  * Measures every target `reps` times, interleaved (A B C, A B C, ...) so that drift of the machine is shared, after
  * a short unmeasured warm-up of each; medians of the repetitions. `between` runs after every run (waits for quiet).
  */
-export async function measureAll(
-  targets: Target[],
-  scenario: Scenario,
-  options: { seconds: number; reps: number; warmup: number; between: () => Promise<void>; onRun?: (target: Target, rep: number) => void; log: (line: string) => void },
-): Promise<Measured[]> {
-  const reps = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
-  for (const target of targets) {
-    options.onRun?.(target, 0);
-    await run(target, scenario, options.warmup);
-    await options.between();
-  }
+export async function measureAll(targets: Target[], scenario: Scenario, options: MeasureOptions): Promise<Measured[]> {
+  return (await measureInterleaved([{ scenario, targets }], options))[0];
+}
+
+export interface MeasureOptions {
+  seconds: number;
+  reps: number;
+  warmup: number;
+  between: () => Promise<void>;
+  onRun?: (target: Target, rep: number, scenario: Scenario) => void;
+  log: (line: string) => void;
+}
+
+/**
+ * Several scenarios measured as one: each repetition runs every scenario on every target (S1 A B C, S2 A B C, then
+ * again), so that a machine which slows down over minutes of load — these VMs do — weighs on every scenario alike
+ * instead of on the last ones measured. Each pair is warmed up, unmeasured, before its first repetition.
+ */
+export async function measureInterleaved(groups: { scenario: Scenario; targets: Target[] }[], options: MeasureOptions): Promise<Measured[][]> {
+  const reps = groups.map((g) => new Map<string, RunResult[]>(g.targets.map((t) => [t.name, []])));
   for (let rep = 1; rep <= options.reps; rep++) {
-    for (const target of targets) {
-      options.onRun?.(target, rep);
-      const r = await run(target, scenario, options.seconds);
-      reps.get(target.name)!.push(r);
-      options.log(`${scenario.name} · ${target.name} · rep ${rep}/${options.reps}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, others used ${r.othersCores.toFixed(2)} cores` +
-        (r.failures ? `, ${r.failures} FAILURES (${r.example})` : ''));
-      await options.between();
+    for (const [i, { scenario, targets }] of groups.entries()) {
+      if (rep === 1) options.log(`— ${scenario.name}, ${scenario.connections} connections`);
+      for (const target of targets) {
+        if (rep === 1) {
+          options.onRun?.(target, 0, scenario);
+          await run(target, scenario, options.warmup);
+          await options.between();
+        }
+        options.onRun?.(target, rep, scenario);
+        const r = await run(target, scenario, options.seconds);
+        reps[i].get(target.name)!.push(r);
+        options.log(`${scenario.name} · ${target.name} · rep ${rep}/${options.reps}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, others used ${r.othersCores.toFixed(2)} cores` +
+          (r.failures ? `, ${r.failures} FAILURES (${r.example})` : ''));
+        await options.between();
+      }
     }
   }
-  return targets.map((t) => {
-    const rs = reps.get(t.name)!;
-    return {
-      target: t.name,
-      reps: rs,
-      rps: median(rs.map((r) => r.rps)),
-      p50: median(rs.map((r) => r.p50)),
-      p99: median(rs.map((r) => r.p99)),
-      failures: rs.reduce((n, r) => n + r.failures, 0),
-      example: rs.find((r) => r.example)?.example ?? null,
-    };
-  });
+  return groups.map((g, i) =>
+    g.targets.map((t) => {
+      const rs = reps[i].get(t.name)!;
+      return {
+        target: t.name,
+        reps: rs,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        failures: rs.reduce((n, r) => n + r.failures, 0),
+        example: rs.find((r) => r.example)?.example ?? null,
+      };
+    }),
+  );
 }

@@ -19,7 +19,7 @@ import { verifyRollups } from '../src/rollups/verify.js';
 import { calibrate } from '../bench/calibrate.js';
 import { checkIdentical, postgraphileSumFields } from '../bench/checks.js';
 import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from '../bench/database.js';
-import { measureAll, run, type Target } from '../bench/load.js';
+import { measureAll, measureInterleaved, run, type Target } from '../bench/load.js';
 import { MemorySampler } from '../bench/memory.js';
 import { BENCH_AUTH_SECRET, progress, startHub, startPostgraphile, stopAll } from '../bench/peers.js';
 import { FLY, HUB, judge, machine, markdown, PEER, write, type Findings, type ScenarioResult } from '../bench/report.js';
@@ -108,15 +108,12 @@ async function main(): Promise<number> {
   await between();
   const health = async () => (await (await fetch(pre.url.replace(/\/graphql$/, '/healthz'))).json()) as { submissions?: Findings['submissions']['queue']; coalescedReads?: { statements: number; requests: number } };
   const coalescedBefore = (await health()).coalescedReads;
-  const scenarios: ScenarioResult[] = [];
-  for (const scenario of reads) {
-    progress(`— ${scenario.name}, ${scenario.connections} connections`);
-    const results = await measureAll(targets.filter((t) => scenario.kinds.includes(t.kind)), scenario, {
-      ...runOptions,
-      onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}${scenario.name} | ${t.name}`),
-    });
-    scenarios.push({ name: scenario.name, connections: scenario.connections, results });
-  }
+  // All the read scenarios in one interleaved measurement: every repetition runs each of them on each server.
+  const measured = await measureInterleaved(reads.map((scenario) => ({ scenario, targets: targets.filter((t) => scenario.kinds.includes(t.kind)) })), {
+    ...runOptions,
+    onRun: (t, rep, scenario) => (memory!.phase = `${rep ? '' : 'warm-up '}${scenario.name} | ${t.name}`),
+  });
+  const scenarios: ScenarioResult[] = reads.map((scenario, i) => ({ name: scenario.name, connections: scenario.connections, results: measured[i] }));
 
   const coalescedAfter = (await health()).coalescedReads;
   const coalescedReads = coalescedBefore && coalescedAfter ? { statements: coalescedAfter.statements - coalescedBefore.statements, requests: coalescedAfter.requests - coalescedBefore.requests } : null;
