@@ -20,6 +20,9 @@ export const unauthenticated = () => new AppError(ErrorCode.UNAUTHENTICATED, 'au
 
 export class Access {
   private unitPromise: Promise<Unit | null> | null = null;
+  /** The viewer's own unit when a statement already read it (`learn`): made into an entity only when asked. */
+  private learnedUnit: (() => Unit | null) | null = null;
+  private learnedUnitId: number | null = null;
 
   constructor(
     readonly viewer: Viewer,
@@ -37,7 +40,7 @@ export class Access {
 
   /** The viewer's own unit; a token naming a unit that does not exist authenticates nobody. */
   async unit(): Promise<Unit> {
-    this.unitPromise ??= this.loaders.byCode.load(normaliseUnitCode(this.viewer.unitCode));
+    this.unitPromise ??= this.learnedUnit ? Promise.resolve(this.learnedUnit()) : this.loaders.byCode.load(normaliseUnitCode(this.viewer.unitCode));
     const unit = await this.unitPromise;
     if (!unit) throw unauthenticated();
     return unit;
@@ -45,19 +48,23 @@ export class Access {
 
   /**
    * What a statement that read the target already found out about the viewer (the rollup read asks in the same
-   * statement, saving two round trips): the viewer's own unit (null: the token names none) and whether the target is
-   * in its subtree. Later checks use these instead of asking again.
+   * statement, saving two round trips): the viewer's own unit — its id, and the entity made when someone asks for it
+   * (mapping entities is a large part of a rollup read's cost), or null when the token names none — and whether the
+   * target is in its subtree. Later checks use these instead of asking again.
    */
-  learn(own: Unit | null, target: Unit, targetInSubtree: boolean): void {
+  learn(own: { id: number; unit: () => Unit } | null, targetId: number, targetInSubtree: boolean): void {
     if (this.wholeHierarchy) return;
-    this.unitPromise ??= Promise.resolve(own);
-    if (own) this.loaders.within.prime(`${own.id}|${target.id}`, targetInSubtree);
+    if (!this.unitPromise && !this.learnedUnit) {
+      this.learnedUnit = own ? own.unit : () => null;
+      this.learnedUnitId = own?.id ?? null;
+    }
+    if (own) this.loaders.within.prime(`${own.id}|${targetId}`, targetInSubtree);
   }
 
-  private async inSubtree(target: Unit): Promise<boolean> {
+  private async inSubtree(target: Pick<Unit, 'id'>): Promise<boolean> {
     if (this.wholeHierarchy) return true;
-    const own = await this.unit();
-    return own.id === target.id || this.loaders.within.load(`${own.id}|${target.id}`);
+    const ownId = this.learnedUnitId ?? (await this.unit()).id;
+    return ownId === target.id || this.loaders.within.load(`${ownId}|${target.id}`);
   }
 
   /** May the viewer see this unit and its reports? */
@@ -81,7 +88,7 @@ export class Access {
   }
 
   /** Rollups, rankings, dashboards and completeness read a whole subtree: OVERSIGHT and ADMIN within their own. */
-  async requireSubtree(target: Unit): Promise<void> {
+  async requireSubtree(target: Pick<Unit, 'id'>): Promise<void> {
     if (!(this.viewer.role === Role.OVERSIGHT || this.viewer.role === Role.ADMIN) || !(await this.inSubtree(target))) throw forbidden();
   }
 
@@ -99,7 +106,7 @@ export class Access {
   }
 
   /** Managing units and deadlines in a subtree: its ADMIN; a root unit only with a token for the whole hierarchy. */
-  async requireAdmin(target: Unit | null): Promise<void> {
+  async requireAdmin(target: Pick<Unit, 'id'> | null): Promise<void> {
     const ok = this.viewer.role === Role.ADMIN && (target ? await this.inSubtree(target) : this.wholeHierarchy);
     if (!ok) throw forbidden();
   }

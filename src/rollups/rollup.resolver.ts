@@ -32,7 +32,7 @@ export class RollupResolver {
 
   @FieldResolver(() => Unit)
   async unit(@Root() r: Rollup, @Ctx() { loaders }: Context): Promise<Unit> {
-    return (await loaders.units.byId.load(r.unitId))!;
+    return r.unitEntity?.() ?? (await loaders.units.byId.load(r.unitId))!;
   }
 
   @FieldResolver(() => Completeness, { description: 'Monthly reports of the subtree for the months of the period.' })

@@ -11,12 +11,11 @@ import { ReportScope } from '../reports/report-scope.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
 import type { Access } from '../auth/access.js';
 import { notFound } from '../graphql/errors.js';
-import type { Unit } from '../units/unit.entity.js';
 import { couldBeUnitCode, normaliseUnitCode } from '../units/unit-code.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
 import { requireUnit } from '../units/unit.service.js';
 import { aggregate, monthsOf, type AggregateRow, type RollupMode } from './aggregate.sql.js';
-import { readUnitRollup } from './rollup-read.js';
+import { readUnitRollup, type FoundUnit } from './rollup-read.js';
 import { CellDifference, PublishedComparison, Rollup, RollupSources } from './rollup.types.js';
 
 /**
@@ -31,27 +30,34 @@ export async function rollupOfUnit(ctx: { em: EntityManager; loaders: { units: U
     const unit = await requireUnit(ctx.loaders.units, unitCode);
     await ctx.access.requireSubtree(unit);
     const computed = (await aggregate(ctx.em, { groups: { sql: 'select ?::int as group_id', params: [unit.id] }, members: 'subtree', scope: ReportScope.SELF, year: period.year, ...time, basis, mode })).get(unit.id);
-    return rollupOf(unit, period, basis, mode, computed);
+    return rollupOf(unit.id, period, basis, mode, computed);
   }
   const code = normaliseUnitCode(unitCode);
   if (!couldBeUnitCode(code)) throw notFound('unit', { unitCode });
-  const { unit, row, viewer } = await readUnitRollup(ctx.em, code, basis, period.year, time, ctx.access.unitCode);
-  if (!unit) throw notFound('unit', { unitCode });
-  for (const u of [unit, viewer?.unit]) {
-    if (!u) continue;
-    ctx.loaders.units.byCode.prime(u.code, u);
-    ctx.loaders.units.byId.prime(u.id, u);
-  }
-  if (viewer) ctx.access.learn(viewer.unit, unit, viewer.within);
+  const read = await readUnitRollup(ctx.em, code, basis, period.year, time, ctx.access.unitCode);
+  if (!read.unit) throw notFound('unit', { unitCode });
+  // The units the read found become entities only when a field or a check asks for them, and then serve the
+  // request's loaders too.
+  const primed = (found: FoundUnit): FoundUnit => ({
+    id: found.id,
+    unit: () => {
+      const unit = found.unit();
+      ctx.loaders.units.byCode.prime(unit.code, unit);
+      ctx.loaders.units.byId.prime(unit.id, unit);
+      return unit;
+    },
+  });
+  const unit = primed(read.unit);
+  if (read.viewer) ctx.access.learn(read.viewer.unit && primed(read.viewer.unit), unit.id, read.viewer.within);
   await ctx.access.requireSubtree(unit);
-  return rollupOf(unit, period, basis, mode, row);
+  return Object.assign(rollupOf(unit.id, period, basis, mode, read.row), { unitEntity: unit.unit });
 }
 
 type Computed = ({ values: CellValues } | { list: CellList }) & Pick<AggregateRow, 'annualUnits' | 'monthlyUnits' | 'months'>;
 
-function rollupOf(unit: Unit, period: Period, basis: Basis, mode: RollupMode, computed: Computed | null | undefined): Rollup {
+function rollupOf(unitId: number, period: Period, basis: Basis, mode: RollupMode, computed: Computed | null | undefined): Rollup {
   const rollup = Object.assign(new Rollup(), {
-    unitId: unit.id,
+    unitId,
     period,
     basis,
     mode,

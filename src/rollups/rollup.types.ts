@@ -4,6 +4,7 @@ import { computeRates, type RateValue } from '../format/rates.js';
 import { Figures } from '../reports/figures.graphql.js';
 import { Period } from '../reports/period.js';
 import { Basis } from '../reports/report-status.js';
+import type { Unit } from '../units/unit.entity.js';
 import type { RollupMode } from './aggregate.sql.js';
 import { Rates } from './rates.graphql.js';
 
@@ -102,6 +103,8 @@ export class Rollup extends FiguresWithRates {
   basis!: Basis;
 
   unitId!: number;
+  /** The unit as an entity, where the read that found it can make it without asking the database again. */
+  unitEntity?: () => Unit;
   mode!: RollupMode;
   counts!: { annualUnits: number; monthlyUnits: number; months: number };
 }

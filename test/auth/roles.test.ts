@@ -137,6 +137,14 @@ describe('OVERSIGHT of 清城区 (441802)', () => {
     const refused = await as('oversight', ROLLUP, { u: '441803' });
     forbidden(refused);
     expect(refused.extensions?.sqlStatements).toBe(1);
+    // The unit it names comes from the same statement too (an entity made only when asked); its parent costs one more
+    // and the viewer's right to see the parent another.
+    const named = await as('oversight', `{ rollup(unitCode: "${GRANDCHILD}", period: { year: 2024, month: 3 }) { unit { code name kind } } }`);
+    expect(dataOf(named).rollup.unit.code).toBe(GRANDCHILD);
+    expect(named.extensions?.sqlStatements).toBe(1);
+    const withParent = await as('oversight', `{ rollup(unitCode: "${GRANDCHILD}", period: { year: 2024, month: 3 }) { unit { code parent { code } } } }`);
+    expect(dataOf(withParent).rollup.unit.parent.code).toBe('D441802001');
+    expect(withParent.extensions?.sqlStatements).toBe(3);
   });
 
   it.each(Object.entries(SUBTREE_READS))('is refused a %s of the sibling district or of the city above', async (_name, query) => {

@@ -167,9 +167,9 @@ describe('rollup reads at the same moment', () => {
       return answers;
     });
     const plain = (r: Awaited<ReturnType<typeof readUnitRollup>>) => ({
-      unit: r.unit?.code ?? null,
+      unit: r.unit?.unit().code ?? null,
       row: r.row,
-      viewer: r.viewer && { unit: r.viewer.unit?.code ?? null, within: r.viewer.within },
+      viewer: r.viewer && { unit: r.viewer.unit?.unit().code ?? null, within: r.viewer.within },
     });
     expect(together.map(plain)).toEqual(alone.map(plain));
     expect(together.filter((r) => r.row).length).toBeGreaterThan(10);
