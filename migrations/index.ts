@@ -4,6 +4,7 @@ import { Migration20261123000002Deadlines } from './Migration20261123000002Deadl
 import { Migration20261123000003Workflow } from './Migration20261123000003Workflow.js';
 import { Migration20261123000004Rollups } from './Migration20261123000004Rollups.js';
 import { Migration20261123000006ReadIndexes } from './Migration20261123000006ReadIndexes.js';
+import { Migration20261124000007FigureCountDomain } from './Migration20261124000007FigureCountDomain.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261123000003Workflow', class: Migration20261123000003Workflow },
   { name: 'Migration20261123000004Rollups', class: Migration20261123000004Rollups },
   { name: 'Migration20261123000006ReadIndexes', class: Migration20261123000006ReadIndexes },
+  { name: 'Migration20261124000007FigureCountDomain', class: Migration20261124000007FigureCountDomain },
 ];
