@@ -16,7 +16,10 @@ import { createFormatError } from './graphql/format-error.js';
 import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
+import { createExecutor, executorGateway } from './graphql/executor.js';
 import { buildHubSchema } from './graphql/schema.js';
+import { serveSubscriptions } from './graphql/websocket.js';
+import { rollupFeed } from './rollups/rollup-changes.js';
 import { submissionQueue } from './reports/submission-batch.js';
 import type { Logger } from './logger.js';
 
@@ -40,9 +43,14 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
   const verifyToken = createTokenVerifier(loadTokenKeys(config.auth));
   const exposeStatementCount = config.environment !== 'production';
   submissionQueue(orm.em).logger = logger;
+  const executor = createExecutor(schema, config.graphql.executor, config.graphql.compileAfter);
+  const formatError = createFormatError(logger, config.graphql.exposeErrorDetails);
+  const feed = rollupFeed(orm.em);
+  await feed.listen(orm.config.get('clientUrl')!, logger);
   const apollo = new ApolloServer<Context>({
-    schema,
-    formatError: createFormatError(logger, config.graphql.exposeErrorDetails),
+    // Operations run on an executor of our own (graphql/executor.ts), given to Apollo through its gateway interface.
+    gateway: executorGateway(schema, executor),
+    formatError,
     introspection: config.graphql.introspection,
     validationRules: validationRules(config.graphql),
     parseOptions: { maxTokens: config.graphql.maxTokens },
@@ -79,12 +87,14 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     });
   });
 
+  const subscriptions = serveSubscriptions({ httpServer, path: GRAPHQL_PATH, schema, config, orm, logger, verifyToken, formatError });
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (ide(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    // Also how the process has written submissions so far (alone, in batches, batches refused) and how many statements
-    // its coalesced reads took: counts, nothing else.
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats });
+    // Also how the process has written submissions so far (alone, in batches, batches refused), how many statements
+    // its coalesced reads took, how many operations ran compiled, and the subscriptions' feed: counts, nothing else.
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats, executions: executor.stats, subscriptions: { watching: feed.watching, ...feed.stats } });
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());
@@ -145,10 +155,24 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
       });
     },
     async close() {
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await apollo.stop();
+      await closingStep(logger, 'subscriptions', () => subscriptions.close());
+      await closingStep(logger, 'http server', () => new Promise<void>((resolve) => httpServer.close(() => resolve())));
+      await closingStep(logger, 'apollo', () => apollo.stop());
+      await closingStep(logger, 'rollup feed', () => feed.stop());
     },
   };
+}
+
+/** A step of closing the hub; one that takes long is named in the log, so a shutdown that hangs says where. */
+async function closingStep(logger: Logger, step: string, run: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  const slow = setInterval(() => logger.warn({ step, waitingMs: Date.now() - started }, `closing the hub: still waiting on the ${step}`), 5_000);
+  slow.unref();
+  try {
+    await run();
+  } finally {
+    clearInterval(slow);
+  }
 }
 
 function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {

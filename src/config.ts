@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ExecutorKind } from './graphql/executor.js';
 
 /** The folder of package.json: one level up from src/ as TypeScript, two from dist/src/ as compiled by `npm run build`. */
 export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -51,6 +52,10 @@ export interface GraphqlLimits {
   ide: boolean;
   /** Error details (stack traces never): off in production. */
   exposeErrorDetails: boolean;
+  /** `jit`: queries sent again run compiled (graphql/executor.ts); `graphql-js`: every operation on graphql-js. */
+  executor: ExecutorKind;
+  /** Executions of a query document on graphql-js before it is compiled. */
+  compileAfter: number;
 }
 
 export interface AuthConfig {
@@ -67,10 +72,12 @@ export interface AuthConfig {
  * V8 lets a large heap grow to up to 4 times what survived its last full collection before it collects again. Under
  * a dashboard's or ranking's load (megabytes of short-lived rows and results a request, many of them outliving a
  * young-generation collection) ~45 MB live became ~200 MB of heap, plus the pages V8 keeps pooled, and the server
- * stood at 300 MB. Twice the live size keeps it near 210 MB; side by side under the benchmark's mixed load the
- * throughput stayed within the noise (192 vs 189 req/s).
+ * stood at 300 MB. Twice the live size (100) kept it near 210 MB, the mixed load's throughput within the noise (192
+ * vs 189 req/s). Compiled queries and the WebSocket code brought it to 256 MB in the benchmark; 1.6 times (60) brings
+ * it back under 250 (side by side: ~220 → ~193 MB under rankings and the mixed load, at 97 vs 104 mixed req/s and
+ * 32 vs 34 rankings/s, the reads unchanged within the noise).
  */
-export const DEFAULT_HEAP_GROWING_PERCENT = 100;
+export const DEFAULT_HEAP_GROWING_PERCENT = 60;
 
 function integer(name: string, text: string | undefined, fallback: number | null, max = 65535): number | null {
   if (text === undefined || text === '') return fallback;
@@ -104,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       introspection: flag(env.GRAPHQL_INTROSPECTION, environment !== 'production'),
       ide: flag(env.GRAPHQL_IDE, environment !== 'production'),
       exposeErrorDetails: environment !== 'production',
+      executor: env.GRAPHQL_EXECUTOR === 'graphql-js' ? 'graphql-js' : 'jit',
+      compileAfter: integer('GRAPHQL_COMPILE_AFTER', env.GRAPHQL_COMPILE_AFTER, 1, 1_000_000)!,
     }),
     rollupMode: env.ROLLUP_MODE === 'onthefly' ? 'onthefly' : 'preaggregated',
     heapGrowingPercent: integer('HEAP_GROWING_PERCENT', env.HEAP_GROWING_PERCENT, DEFAULT_HEAP_GROWING_PERCENT, 1000)!,

@@ -80,6 +80,8 @@ export interface TokenVerifier {
   (token: string): Promise<TokenClaims | null>;
   /** How many tokens are remembered now. */
   remembered(): number;
+  /** When a token this verifier has found valid expires (ms since the epoch); null for any other. */
+  expiresAt(token: string): number | null;
 }
 
 export function createTokenVerifier(keys: TokenKeys, capacity = 10_000, now: () => number = Date.now): TokenVerifier {
@@ -96,7 +98,7 @@ export function createTokenVerifier(keys: TokenKeys, capacity = 10_000, now: () 
     valid.set(token, verified);
     return verified.claims;
   };
-  return Object.assign(verify, { remembered: () => valid.size });
+  return Object.assign(verify, { remembered: () => valid.size, expiresAt: (token: string) => valid.get(token)?.expiresAtMs ?? null });
 }
 
 /** `Authorization: Bearer <token>` → the token, or null. */

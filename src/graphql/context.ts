@@ -30,3 +30,14 @@ export function createContext(orm: MikroORM, logger: Logger, requestId: string, 
     loaders: { units, reports: createReportLoaders(em) },
   };
 }
+
+/**
+ * A subscription's context lives as long as the subscription, and graphql-js executes every event with it: before
+ * each event it gets a fresh EntityManager, loaders and access checks, so that no event sees what an earlier one
+ * cached (nor keeps it in memory).
+ */
+export function renewContext(ctx: Context): void {
+  const em = ctx.em.fork();
+  const units = createUnitLoaders(em);
+  Object.assign(ctx, { em, access: new Access(ctx.access.viewer, units), loaders: { units, reports: createReportLoaders(em) } });
+}

@@ -13,7 +13,11 @@ export interface FieldSpec {
 }
 export type ClassType = new () => object;
 
+/** The object types declared here: plain data, whose fields need no resolvers (graphql/schema.ts). */
+export const declaredObjectTypes = new Set<string>();
+
 export function declareType(kind: 'object' | 'input', name: string, description: string, fields: FieldSpec[]): ClassType {
+  if (kind === 'object') declaredObjectTypes.add(name);
   const cls = { [name]: class {} }[name] as ClassType;
   for (const f of fields) {
     Field(f.type as () => typeof Int, { description: f.description, nullable: f.nullable, defaultValue: f.defaultValue })(cls.prototype, f.name);

@@ -34,6 +34,7 @@ import {
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupDeltas } from '../rollups/preaggregate.js';
+import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { writeTransaction, type Sql, type Statement } from '../db/write-transaction.js';
 import { submissionQueue } from './submission-batch.js';
 import { ReportView, type SubmitReportInput } from './report.types.js';
@@ -189,8 +190,9 @@ export async function storeRevision(em: EntityManager, key: ReportKey, values: C
 }
 
 /** One write in a transaction of its own (or the caller's). */
-export function storeRevisionAlone(em: EntityManager, w: PendingWrite): Promise<Stored> {
-  return writeTransaction(em, w.opening, async (sql, [locked, read]) => {
+export async function storeRevisionAlone(em: EntityManager, w: PendingWrite): Promise<Stored> {
+  let changed: RollupTarget | null = null;
+  const stored = await writeTransaction(em, w.opening, async (sql, [locked, read]) => {
     let report = lockedState(locked);
     let reading = writeReading(read);
     if (!report) {
@@ -202,8 +204,11 @@ export function storeRevisionAlone(em: EntityManager, w: PendingWrite): Promise<
     const [row] = await sql.query(decision.write.sql, decision.write.values);
     const { stored, delta } = decision.complete(row);
     const { rollups } = decision;
+    changed = rollups;
     return { result: stored, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, delta) };
   });
+  rollupsCommitted(em, [changed]);
+  return stored;
 }
 
 /** The answer to a retried request: the revision its idempotency key wrote the first time. */

@@ -27,7 +27,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import { batchTransaction } from '../db/write-transaction.js';
 import { applyRollupDeltaBatch } from '../rollups/preaggregate.js';
-import { lockedState, writeReading } from './report.repository.js';
+import { rollupsCommitted } from '../rollups/rollup-changes.js';
+import { lockedState, writeReading, type RollupTarget } from './report.repository.js';
 import { Basis } from './report-status.js';
 import { decideWrite, storeRevisionAlone, type PendingWrite, type Stored } from './report.service.js';
 
@@ -128,7 +129,7 @@ export class SubmissionQueue {
     batch.sort(order);
     const later: Member[] = [];
     const refused = new Set<Member>();
-    let written: { member: Member; stored: Stored }[];
+    let written: { member: Member; stored: Stored; rollups: RollupTarget | null }[];
     try {
       written = await batchTransaction(batch[0].em, async (send, commit) => {
         const opened = await send(batch.flatMap((m) => m.write.opening));
@@ -158,8 +159,9 @@ export class SubmissionQueue {
           done.filter((d) => d.decision.rollups).map((d) => ({ unitId: d.decision.rollups!.unitId, year: d.decision.rollups!.year, delta: d.delta })),
         );
         await commit(apply ? [apply] : []);
-        return done.map((d) => ({ member: d.member, stored: d.stored }));
+        return done.map((d) => ({ member: d.member, stored: d.stored, rollups: d.decision.rollups }));
       });
+      rollupsCommitted(batch[0].em, written.map((w) => w.rollups));
     } catch (error) {
       const refusedByDatabase = refusedStatement(error);
       // A member refused already has its answer; it is never written afterwards.

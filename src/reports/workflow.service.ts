@@ -9,10 +9,11 @@ import type { UnitLoaders } from '../units/unit.loaders.js';
 import { requireUnit } from '../units/unit.service.js';
 import { checkReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
-import { findRevision, lockReport, writeState, type ReportState } from './report.repository.js';
+import { findRevision, lockReport, writeState, type ReportState, type RollupTarget } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupDeltas } from '../rollups/preaggregate.js';
+import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { toReportView } from './report.service.js';
 import type { ReportView, ReviewReportInput } from './report.types.js';
@@ -37,6 +38,7 @@ export async function review(
   const key = { unitId: unit.id, year: period.year, month: period.month, scope: input.scope ?? ReportScope.SELF };
 
   // The unit-year lock first (SELF), then the report: every writer takes its locks in this order.
+  let changed: RollupTarget | null = null;
   const updated = await writeTransaction(em, [], async (sql) => {
     const report = await lockReport(sql, key);
     if (report.status === null) throw notFound('report', { unitCode: input.unitCode, period: { year: period.year, month: period.month } });
@@ -73,8 +75,10 @@ export async function review(
       ? { basis: Basis.APPROVED, unitId: key.unitId, year: key.year, month: key.month, figuresRevision: report.submittedRevision! }
       : null;
     const deltas = await writeState(sql, state, event, rollups);
+    changed = rollups;
     return { result: { ...current, state }, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, deltas) };
   });
+  rollupsCommitted(em, [changed]);
   loaders.reports.current.clear(key);
   loaders.reports.events.clear(updated.reportId);
   return toReportView(updated);

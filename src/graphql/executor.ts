@@ -1,0 +1,144 @@
+/**
+ * How operations execute: queries that are sent again are compiled once with graphql-jit and run as generated
+ * JavaScript; everything else runs on graphql-js as Apollo would run it.
+ *
+ * Why: a rollup read resolves ~200 fields, and graphql-js pays for each one an info object, an arguments object, a
+ * path entry and a resolver call; that was over a quarter of a read's time in the hub. A compiled query reads plain
+ * fields as property accesses (`withDefaultResolvers` gives the catalogue's types no resolvers, so that it can).
+ * Side by side on the benchmark's province data (10 connections, 3 × 5 s, medians): county rollup reads 1,848 → 3,247
+ * req/s, the province's 1,726 → 2,955. Compiled with type-graphql's resolver on every field, a query was slower than
+ * on graphql-js (the README, Performance): the gain is in the fields it reads without calling anything.
+ * Compiled forms are kept per parsed document, which Apollo's document cache holds (an LRU): they go when it drops it.
+ *
+ * Plugged in through Apollo's gateway interface (an executor for validated documents); parsing, validation, the
+ * limits, plugins and error formatting stay Apollo's. graphql-js keeps what the compiled form would do differently:
+ * - mutations (and subscriptions): written once per request anyway, and their inputs carry defaults;
+ * - operations whose variables are input objects with default field values: graphql-jit 0.8 does not apply input-field
+ *   defaults to variables (it refuses `{ naturalPerson: 1 }` for a type whose other counts default to 0);
+ * - a document's first `compileAfter` executions (1; the tests 0): compiling costs more than a run, and one-off
+ *   documents are common (the IDE, scripts).
+ * `test/graphql/executor.test.ts` runs the same operations both ways and compares the answers, errors included.
+ */
+import {
+  execute,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  isInputObjectType,
+  printSchema,
+  typeFromAST,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+export type ExecutorKind = 'jit' | 'graphql-js';
+
+interface Plan {
+  operation: OperationDefinitionNode | undefined;
+  /** null: not (yet) compiled. */
+  compiled: CompiledQuery | null;
+  runs: number;
+  compilable: boolean;
+}
+
+/** The executor Apollo calls with each validated operation. */
+export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compileAfter = 1) {
+  const plans = new WeakMap<DocumentNode, Map<string, Plan>>();
+  const stats = { compiled: 0, compiledRuns: 0, graphqlJsRuns: 0 };
+
+  function planFor(document: DocumentNode, operationName: string | null | undefined): Plan {
+    let byName = plans.get(document);
+    if (!byName) plans.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    let plan = byName.get(key);
+    if (!plan) {
+      const operation = getOperationAST(document, operationName) ?? undefined;
+      plan = { operation, compiled: null, runs: 0, compilable: kind === 'jit' && !!operation && operation.operation === 'query' && !hasInputDefaults(schema, operation) };
+      byName.set(key, plan);
+    }
+    return plan;
+  }
+
+  async function run(request: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown>; contextValue: unknown }): Promise<ExecutionResult> {
+    const plan = planFor(request.document, request.operationName);
+    if (plan.compilable && !plan.compiled && plan.runs >= compileAfter) {
+      // A document graphql-jit cannot compile (it answers errors, or throws) stays on graphql-js.
+      let compiled: CompiledQuery | ExecutionResult | null = null;
+      try {
+        compiled = compileQuery(schema, request.document, request.operationName ?? undefined);
+      } catch {
+        compiled = null;
+      }
+      if (compiled && isCompiledQuery(compiled)) {
+        plan.compiled = compiled;
+        stats.compiled++;
+      } else plan.compilable = false;
+    }
+    plan.runs++;
+    if (plan.compiled) {
+      stats.compiledRuns++;
+      // Variables are checked by graphql-js first: its errors are the ones Apollo knows as BAD_USER_INPUT (HTTP 400),
+      // worded as every other client error. Valid, they are the same to graphql-jit (no input-field defaults here).
+      const checked = getVariableValues(schema, plan.operation!.variableDefinitions ?? [], request.variables ?? {});
+      if (checked.errors) return { errors: checked.errors };
+      const result = await plan.compiled.query(undefined, request.contextValue, request.variables ?? {});
+      return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    }
+    stats.graphqlJsRuns++;
+    return execute({ schema, document: request.document, contextValue: request.contextValue, variableValues: request.variables, operationName: request.operationName });
+  }
+
+  return { run, stats };
+}
+
+/**
+ * Apollo's gateway interface around an executor: the schema once, no updates. Apollo then validates with this
+ * schema and hands each operation to `run`.
+ */
+export function executorGateway(schema: GraphQLSchema, executor: ReturnType<typeof createExecutor>) {
+  return {
+    onSchemaLoadOrUpdate(callback: (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void) {
+      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return () => {};
+    },
+    async load() {
+      return {
+        executor: (request: { document: DocumentNode; operationName?: string | null; request: { variables?: Record<string, unknown> }; context: unknown }) =>
+          executor.run({ document: request.document, operationName: request.operationName, variables: request.request.variables, contextValue: request.context }),
+      };
+    },
+    async stop() {},
+  };
+}
+
+/** Whether any variable's type is (or holds) an input object with a default field value. */
+function hasInputDefaults(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const seen = new Set<string>();
+  const visit = (type: GraphQLInputType): boolean => {
+    const named = getNamedType(type);
+    if (!isInputObjectType(named) || seen.has(named.name)) return false;
+    seen.add(named.name);
+    return Object.values(named.getFields()).some((f) => f.defaultValue !== undefined || visit(f.type));
+  };
+  return (operation.variableDefinitions ?? []).some((v) => {
+    const type = typeFromAST(schema, v.type as never) as GraphQLInputType | undefined;
+    return type ? visit(type) : false;
+  });
+}
+
+/**
+ * graphql-jit's errors are its own objects (no `extensions` unless the thrown error had some, not always instances of
+ * graphql's class); Apollo and `format-error.ts` expect graphql's GraphQLError with the thrown error as
+ * `originalError`, as graphql-js gives them.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  const original = error.originalError as (Error & { extensions?: Record<string, unknown> }) | undefined;
+  const converted = new GraphQLError(error.message, { path: error.path, originalError: original, extensions: error.extensions ?? original?.extensions });
+  (converted as { locations?: unknown }).locations = error.locations;
+  return converted;
+}

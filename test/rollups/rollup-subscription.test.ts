@@ -1,0 +1,194 @@
+/**
+ * `rollupUpdates` over a real WebSocket (graphql-ws client): the rollup at once, then after every committed write in
+ * the subtree and period, nothing for writes elsewhere; the token and the subtree checked as over HTTP, the connection
+ * closed when its token expires; and a second hub process on the same database pushing a write the first one
+ * committed (LISTEN/NOTIFY).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createUnits, sampleFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { dataOf, startTestHub, TEST_AUTH_SECRET, type TestHub } from '../support/test-hub.js';
+import { review } from '../workflow/workflow-helpers.js';
+import { freePort, spawnHub, type HubProcess } from '../process/hub-process.js';
+
+let hub: TestHub;
+const MARCH = { year: 2024, month: 3 };
+const clients: Client[] = [];
+
+const UPDATES = `subscription($u: String!, $p: PeriodInput!, $b: Basis) {
+  rollupUpdates(unitCode: $u, period: $p, basis: $b) { unit { code } basis figures { applications { newReceived { total } } } sources { monthlyReportUnits } }
+}`;
+
+/** A graphql-ws client on a hub's /graphql; `token` null: none sent. */
+function connect(url: string, token: string | null, onClosed?: (code: number) => void): Client {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: true,
+    on: { closed: (event) => onClosed?.((event as { code: number }).code) },
+  });
+  clients.push(client);
+  return client;
+}
+
+/** The results of one subscription as they come, and a wait for the n-th. */
+function subscribe(client: Client, query: string, variables: Record<string, unknown>) {
+  const results: any[] = [];
+  let ended = false;
+  let failure: unknown = null;
+  const waiters: (() => void)[] = [];
+  const wakeAll = () => waiters.splice(0).forEach((w) => w());
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (result) => (results.push(result), wakeAll()),
+      error: (error) => ((failure = error), (ended = true), wakeAll()),
+      complete: () => ((ended = true), wakeAll()),
+    },
+  );
+  return {
+    results,
+    get ended() {
+      return ended;
+    },
+    get failure() {
+      return failure;
+    },
+    /** Waits until `n` results have come (or the subscription ended), at most `ms`. */
+    async count(n: number, ms = 10_000): Promise<any[]> {
+      const deadline = Date.now() + ms;
+      while (results.length < n && !ended && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
+      return results;
+    },
+    stop,
+  };
+}
+
+const total = (result: any) => result.data.rollupUpdates.figures.applications.newReceived.total;
+const submit = async (unitCode: string, figures = sampleFigures()) => dataOf(await hub.gql(SUBMIT, { input: { unitCode, ...MARCH, figures } }));
+/** Longer than the feed's 50 ms gathering and a notification's way back. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  await createUnits(hub, smallTree);
+  await submit('441802100');
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await hub.close();
+});
+
+describe('rollupUpdates', () => {
+  it('pushes the rollup at once, again after a write below it in its period, and not for writes elsewhere', async () => {
+    // The set-up's write is told within 50 ms; a subscription started before that would be pushed it once more.
+    await settle();
+    const oversight = connect(hub.url, await hub.tokenFor('441802', 'OVERSIGHT'));
+    const district = subscribe(oversight, UPDATES, { u: '441802', p: MARCH });
+    const quarter = subscribe(oversight, UPDATES, { u: '441802', p: { year: 2024, quarter: 1 } });
+    const april = subscribe(oversight, UPDATES, { u: '441802', p: { year: 2024, month: 4 } });
+    const [first] = await district.count(1);
+    expect(first.data.rollupUpdates).toMatchObject({ unit: { code: '441802' }, basis: 'SUBMITTED', sources: { monthlyReportUnits: 1 } });
+    await quarter.count(1);
+    await april.count(1);
+    const one = total(first);
+
+    // A sibling district's write concerns none of them.
+    await submit('441803102');
+    await settle();
+    expect([district.results.length, quarter.results.length, april.results.length]).toEqual([1, 1, 1]);
+
+    // A write below 441802 in March: the month and the quarter are pushed again, April is not.
+    await submit('441802001');
+    const [, second] = await district.count(2);
+    expect(second.data.rollupUpdates.sources.monthlyReportUnits).toBe(2);
+    expect(total(second)).toBe(2 * one);
+    expect(total((await quarter.count(2))[1])).toBe(2 * one);
+    await settle();
+    expect([district.results.length, quarter.results.length, april.results.length]).toEqual([2, 2, 1]);
+  });
+
+  it('pushes an approval to a subscription on the APPROVED basis', async () => {
+    const client = connect(hub.url, await hub.tokenFor('441800', 'OVERSIGHT'));
+    const approved = subscribe(client, UPDATES, { u: '441800', p: MARCH, b: 'APPROVED' });
+    const [first] = await approved.count(1);
+    expect(first.data.rollupUpdates.sources.monthlyReportUnits).toBe(0);
+    dataOf(await review(hub, await hub.tokenFor('441802', 'REVIEWER'), 'approveReport', '441802100', MARCH));
+    const [, second] = await approved.count(2);
+    expect(second.data.rollupUpdates).toMatchObject({ basis: 'APPROVED', sources: { monthlyReportUnits: 1 } });
+  });
+
+  it('refuses a subtree the token does not cover, an unknown unit, and queries over the socket', async () => {
+    const client = connect(hub.url, await hub.tokenFor('441803', 'OVERSIGHT'));
+    const forbidden = subscribe(client, UPDATES, { u: '441802', p: MARCH });
+    await forbidden.count(1);
+    expect(forbidden.results[0].errors.map((e: any) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    await forbidden.count(2);
+    expect(forbidden.ended).toBe(true);
+
+    const unknown = subscribe(client, UPDATES, { u: '999999', p: MARCH });
+    await unknown.count(1);
+    expect(unknown.results[0].errors.map((e: any) => e.extensions.code)).toEqual(['NOT_FOUND']);
+
+    const query = subscribe(client, '{ unit(code: "441803") { code } }', {});
+    await query.count(1);
+    expect(query.results).toEqual([]);
+    expect((query.failure as any[]).map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+
+    const wrongVariable = subscribe(client, UPDATES, { u: 441803, p: MARCH });
+    await wrongVariable.count(1);
+    expect((wrongVariable.failure as any[]).map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('closes a connection without a valid token (4403)', async () => {
+    for (const token of [null, 'not-a-token']) {
+      let closedWith = 0;
+      const client = connect(hub.url, token, (code) => (closedWith = code));
+      const updates = subscribe(client, UPDATES, { u: '441802', p: MARCH });
+      await updates.count(1);
+      expect(updates.results).toEqual([]);
+      expect(closedWith).toBe(4403);
+    }
+  });
+});
+
+describe('a connection and its token', () => {
+  it('is closed with 4403 when the token it was opened with expires', async () => {
+    let closedWith = 0;
+    const client = connect(hub.url, await hub.tokenFor('441802', 'OVERSIGHT', '2s'), (code) => (closedWith = code));
+    const updates = subscribe(client, UPDATES, { u: '441802', p: MARCH });
+    await updates.count(1);
+    expect(updates.results[0].data.rollupUpdates.unit.code).toBe('441802');
+    expect(closedWith).toBe(0);
+    const deadline = Date.now() + 5_000;
+    while (!closedWith && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closedWith).toBe(4403);
+  });
+});
+
+describe('rollupUpdates across hub processes', () => {
+  let other: HubProcess;
+  afterAll(async () => {
+    await other?.stop();
+  });
+
+  it('a second hub on the same database pushes what the first committed', async () => {
+    const port = await freePort();
+    other = spawnHub({ ...process.env, DATABASE_URL: hub.db.url, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', LOG_LEVEL: 'info', AUTH_SECRET: TEST_AUTH_SECRET, NODE_ENV: 'test' });
+    await other.waitFor('serving GraphQL');
+    const client = connect(`http://127.0.0.1:${port}/graphql`, await hub.tokenFor('441800', 'OVERSIGHT'));
+    const city = subscribe(client, UPDATES, { u: '441800', p: MARCH });
+    const [first] = await city.count(1);
+    await submit('441803104');
+    const [, second] = await city.count(2);
+    expect(second.data.rollupUpdates.sources.monthlyReportUnits).toBe(first.data.rollupUpdates.sources.monthlyReportUnits + 1);
+  }, 60_000);
+});
