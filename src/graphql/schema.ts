@@ -12,6 +12,7 @@ import { RankingEntryResolver, RankingResolver } from '../rankings/ranking.resol
 import { ReportResolver } from '../reports/report.resolver.js';
 import { RollupResolver } from '../rollups/rollup.resolver.js';
 import { RollupSubscriptionResolver } from '../rollups/rollup.subscription.js';
+import { DashboardSubscriptionResolver } from '../dashboard/dashboard.subscription.js';
 import { UnitResolver } from '../units/unit.resolver.js';
 
 /**
@@ -29,7 +30,7 @@ const noTopics = {
 
 export async function buildHubSchema(): Promise<GraphQLSchema> {
   // Input checks live in the services (they need the database and name cells in the form's labels).
-  const schema = await buildSchema({ resolvers: [UnitResolver, ReportResolver, RollupResolver, RollupSubscriptionResolver, CompletenessResolver, UnitCompletenessResolver, RankingResolver, RankingEntryResolver, DashboardResolver, ChildBreakdownResolver], validate: false, pubSub: noTopics });
+  const schema = await buildSchema({ resolvers: [UnitResolver, ReportResolver, RollupResolver, RollupSubscriptionResolver, CompletenessResolver, UnitCompletenessResolver, RankingResolver, RankingEntryResolver, DashboardResolver, DashboardSubscriptionResolver, ChildBreakdownResolver], validate: false, pubSub: noTopics });
   return withDefaultResolvers(schema);
 }
 

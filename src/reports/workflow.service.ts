@@ -13,7 +13,7 @@ import { findRevision, lockReport, writeState, type ReportState, type RollupTarg
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupDeltas } from '../rollups/preaggregate.js';
-import { rollupsCommitted } from '../rollups/rollup-changes.js';
+import { rollupsCommitted, STATUS_ONLY } from '../rollups/rollup-changes.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { toReportView } from './report.service.js';
 import type { ReportView, ReviewReportInput } from './report.types.js';
@@ -78,7 +78,8 @@ export async function review(
     changed = rollups;
     return { result: { ...current, state }, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, deltas) };
   });
-  rollupsCommitted(em, [changed]);
+  // Subscribed dashboards follow completeness too: a return or a reopening changes no figures, only the status.
+  rollupsCommitted(em, [changed ?? { basis: STATUS_ONLY, unitId: key.unitId, year: key.year, month: key.month }]);
   loaders.reports.current.clear(key);
   loaders.reports.events.clear(updated.reportId);
   return toReportView(updated);

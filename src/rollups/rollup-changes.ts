@@ -26,19 +26,27 @@ const FLUSH_MS = 50;
 const UNITS_PER_NOTIFY = 500;
 const RECONNECT_MS = 1_000;
 
-/** A committed change of a unit's figures: a month's (1-12) or its annual report's (month null), on a basis. */
+/**
+ * A committed change of a unit's report: a month's (1-12) or its annual report's (month null), of its figures on a
+ * basis, or of its status only (`STATUS`: returned or reopened; completeness changes, figures do not).
+ */
 export interface RollupChange {
-  basis: Basis;
+  basis: Basis | typeof STATUS_ONLY;
   year: number;
   month: number | null;
   unitId: number;
 }
 
-/** What a subscriber watches: a unit's subtree on a basis, for the months of a period (a year also its annual reports). */
+export const STATUS_ONLY = 'STATUS';
+
+/**
+ * What a subscriber watches: a unit's subtree, for the months of a period in some years (a whole year also its annual
+ * reports); on a basis, or (null) any change at all, status-only ones included.
+ */
 export interface WatchedRollup {
   unitId: number;
-  basis: Basis;
-  year: number;
+  basis: Basis | null;
+  years: number[];
   firstMonth: number;
   lastMonth: number;
   useAnnual: boolean;
@@ -242,8 +250,8 @@ export class RollupFeed {
         const w = watcher.watched;
         const concerned = notification.some(
           ([basis, year, month, ids]) =>
-            basis === w.basis &&
-            year === w.year &&
+            (w.basis === null || basis === w.basis) &&
+            w.years.includes(year) &&
             (month === 0 ? w.useAnnual : month >= w.firstMonth && month <= w.lastMonth) &&
             ids.some((id) => above.get(id)?.includes(w.unitId)),
         );

@@ -4,11 +4,12 @@
  * the database (rollup-changes.ts). Over WebSocket (graphql-ws), see graphql/websocket.ts.
  */
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
-import { renewContext, type Context } from '../graphql/context.js';
+import type { Context } from '../graphql/context.js';
 import { checkPeriod, PeriodInput, type Period } from '../reports/period.js';
 import { Basis } from '../reports/report-status.js';
 import { requireUnit } from '../units/unit.service.js';
 import { monthsOf } from './aggregate.sql.js';
+import { pushedOnChange } from './pushed-updates.js';
 import { rollupFeed } from './rollup-changes.js';
 import { rollupOfUnit } from './rollup.service.js';
 import { Rollup } from './rollup.types.js';
@@ -47,30 +48,6 @@ async function rollupUpdates(ctx: Context, args: Args): Promise<AsyncIterableIte
   const period: Period = checkPeriod(args.period);
   const unit = await requireUnit(ctx.loaders.units, args.unitCode);
   await ctx.access.requireSubtree(unit);
-  const watcher = rollupFeed(ctx.em).watch({ unitId: unit.id, basis: args.basis, year: period.year, ...monthsOf(period) });
-  let first = true;
-  let closed = false;
-  const done = (): IteratorResult<Rollup | Error> => ({ done: true, value: undefined });
-  const iterator: AsyncIterableIterator<Rollup | Error> = {
-    async next() {
-      if (!first) await watcher.changed();
-      first = false;
-      if (closed) return done();
-      renewContext(ctx);
-      try {
-        return { done: false, value: await rollupOfUnit(ctx, unit.code, period, args.basis, ctx.rollupMode) };
-      } catch (error) {
-        return { done: false, value: error instanceof Error ? error : new Error(String(error)) };
-      }
-    },
-    async return() {
-      closed = true;
-      watcher.close();
-      return done();
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  const watcher = rollupFeed(ctx.em).watch({ unitId: unit.id, basis: args.basis, years: [period.year], ...monthsOf(period) });
+  return pushedOnChange(ctx, watcher, () => rollupOfUnit(ctx, unit.code, period, args.basis, ctx.rollupMode));
 }

@@ -160,6 +160,73 @@ describe('rollupUpdates', () => {
   });
 });
 
+const DASHBOARD_UPDATES = `subscription($u: String!, $y: Int!) {
+  dashboardUpdates(unitCode: $u, year: $y) {
+    unit { code } year basis
+    headline { metric value previous }
+    trend { period { month } newReceived reportingUnits }
+    children { unit { code } }
+    completeness { units expected missing }
+  }
+}`;
+
+describe('dashboardUpdates', () => {
+  const received = (event: any) => new Map(event.data.dashboardUpdates.headline.map((h: any) => [h.metric, h])).get('NEW_RECEIVED') as any;
+  const may = (event: any) => event.data.dashboardUpdates.trend[4];
+
+  it('pushes the dashboard at once, after writes below it in the year or the year before, after a return, and not for writes elsewhere', async () => {
+    await settle();
+    const oversight = connect(hub.url, await hub.tokenFor('441802', 'OVERSIGHT'));
+    const updates = subscribe(oversight, DASHBOARD_UPDATES, { u: '441802', y: 2024 });
+    // A rollup subscriber on the SUBMITTED basis, to show that a return (no figure changes) is not pushed to it.
+    const march = subscribe(oversight, UPDATES, { u: '441802', p: MARCH });
+    const [first] = await updates.count(1);
+    await march.count(1);
+    expect(first.data.dashboardUpdates).toMatchObject({ unit: { code: '441802' }, year: 2024, basis: 'SUBMITTED' });
+    expect(first.data.dashboardUpdates.children.map((c: any) => c.unit.code)).toEqual(['441802001', '441802100', 'D441802001']);
+    expect(may(first)).toEqual({ period: { month: 5 }, newReceived: 0, reportingUnits: 0 });
+    const one = total((await march.count(1))[0]) / 2; // two units below 441802 reported March, the same figures
+
+    // Elsewhere: a sibling district in 2024, and 441802's subtree in 2022 (neither this year nor the one before).
+    await submit('441803102');
+    dataOf(await hub.gql(SUBMIT, { input: { unitCode: '441802100', year: 2022, month: 5, figures: sampleFigures() } }));
+    await settle();
+    expect(updates.results).toHaveLength(1);
+
+    // May 2024 below 441802: the trend's May.
+    dataOf(await hub.gql(SUBMIT, { input: { unitCode: '441802001', year: 2024, month: 5, figures: sampleFigures() } }));
+    const [, second] = await updates.count(2);
+    expect(may(second)).toEqual({ period: { month: 5 }, newReceived: one, reportingUnits: 1 });
+
+    // May 2023 below 441802: the year before, which the headline compares with.
+    const previous = received(second).previous;
+    dataOf(await hub.gql(SUBMIT, { input: { unitCode: '441802001', year: 2023, month: 5, figures: sampleFigures() } }));
+    const [, , third] = await updates.count(3);
+    expect(received(third).previous).toBe(previous + one);
+    await settle();
+    expect(updates.results).toHaveLength(3);
+
+    // A return changes no figures but the report's status: the dashboard is pushed, the SUBMITTED rollup is not.
+    const pushedToMarch = march.results.length;
+    dataOf(await review(hub, await hub.tokenFor('441802', 'REVIEWER'), 'returnReport', '441802001', { year: 2024, month: 5 }, { reason: 'check 二、' }));
+    const [, , , fourth] = await updates.count(4);
+    expect(fourth.data.dashboardUpdates.unit.code).toBe('441802');
+    await settle();
+    expect(updates.results).toHaveLength(4);
+    expect(march.results).toHaveLength(pushedToMarch);
+  });
+
+  it('is refused for a subtree the token does not cover (FORBIDDEN) and for a year before the regulation (INVALID_PERIOD)', async () => {
+    const client = connect(hub.url, await hub.tokenFor('441803', 'OVERSIGHT'));
+    const forbidden = subscribe(client, DASHBOARD_UPDATES, { u: '441802', y: 2024 });
+    await forbidden.count(1);
+    expect(forbidden.results[0].errors.map((e: any) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    const badYear = subscribe(client, DASHBOARD_UPDATES, { u: '441803', y: 1900 });
+    await badYear.count(1);
+    expect(badYear.results[0].errors.map((e: any) => e.extensions.code)).toEqual(['INVALID_PERIOD']);
+  });
+});
+
 describe('a connection and its token', () => {
   it('is closed with 4403 when the token it was opened with expires', async () => {
     let closedWith = 0;
