@@ -23,11 +23,56 @@ const CSS = 'text/css; charset=utf-8';
 // Incremental delivery is off: our graphql 16 / Apollo stack never streams @defer.
 const BOOT_JS = `(function () {
   var root = document.getElementById('graphiql');
-  var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint, enableIncrementalDelivery: false });
+  var overHttp = GraphiQL.createFetcher({ url: root.dataset.endpoint, enableIncrementalDelivery: false });
+  var fetcher = createHubFetcher(root.dataset.endpoint, overHttp, graphqlWs, window.location);
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: root.dataset.defaultQuery, defaultHeaders: root.dataset.defaultHeaders || undefined }),
   );
 })();
+`;
+/**
+ * The IDE's fetcher: subscriptions (`rollupUpdates`, `dashboardUpdates`) over a WebSocket in the graphql-ws
+ * protocol, everything else over HTTP by GraphiQL's own fetcher. GraphiQL's fetcher would need the graphql-ws package
+ * bundled and would not send the token, which the hub expects in the connection's init payload: this one takes the
+ * Authorization of the headers editor at each run and keeps one socket per token. A served asset of its own (not in
+ * boot.js) so that test/graphql/ide-subscriptions.test.ts runs these very bytes against a real hub.
+ */
+const FETCHER_JS = `(function (global) {
+  global.createHubFetcher = function (endpoint, overHttp, graphqlWs, location) {
+    var clients = {};
+    function socketUrl() {
+      var url = new URL(endpoint, location.href);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      return url.href;
+    }
+    function clientFor(authorization) {
+      var key = authorization || '';
+      if (!clients[key]) {
+        clients[key] = graphqlWs.createClient({
+          url: socketUrl(),
+          lazy: true,
+          retryAttempts: 0,
+          connectionParams: authorization ? { authorization: authorization } : {},
+          on: { closed: function () { delete clients[key]; } },
+        });
+      }
+      return clients[key];
+    }
+    function isSubscription(params, opts) {
+      var doc = opts && opts.documentAST;
+      var operations = doc ? doc.definitions.filter(function (d) { return d.kind === 'OperationDefinition'; }) : [];
+      var chosen = operations.filter(function (d) { return !params.operationName || (d.name && d.name.value === params.operationName); })[0];
+      if (chosen) return chosen.operation === 'subscription';
+      return /^\\s*subscription\\b/.test(params.query);
+    }
+    return function (params, opts) {
+      if (!isSubscription(params, opts)) return overHttp(params, opts);
+      var headers = (opts && opts.headers) || {};
+      var authorization = headers.authorization || headers.Authorization;
+      return clientFor(authorization).iterate({ query: params.query, variables: params.variables, operationName: params.operationName });
+    };
+  };
+})(typeof window !== 'undefined' ? window : globalThis);
 `;
 const IDE_CSS = 'html, body { height: 100%; margin: 0; } #graphiql { height: 100vh; }\n';
 
@@ -39,6 +84,7 @@ const FILES: Record<string, { pkg: string; file: string; type: string }> = {
   'react-dom.production.min.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: JS },
   'graphiql.min.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: JS },
   'graphiql.min.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: CSS },
+  'graphql-ws.min.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: JS },
 };
 
 interface Asset {
@@ -63,6 +109,7 @@ function loadAssets(): Map<string, Asset> {
     const path = join(dirname(require.resolve(`${pkg}/package.json`)), file);
     assets.set(name, make(type, readFileSync(path)));
   }
+  assets.set('fetcher.js', make(JS, Buffer.from(FETCHER_JS)));
   assets.set('boot.js', make(JS, Buffer.from(BOOT_JS)));
   assets.set('ide.css', make(CSS, Buffer.from(IDE_CSS)));
   return assets;
@@ -96,6 +143,8 @@ function renderPage(endpoint: string, title: string, defaultHeaders: string): st
 <script src="${a('react.production.min.js')}"></script>
 <script src="${a('react-dom.production.min.js')}"></script>
 <script src="${a('graphiql.min.js')}"></script>
+<script src="${a('graphql-ws.min.js')}"></script>
+<script src="${a('fetcher.js')}"></script>
 <script src="${a('boot.js')}"></script>
 </body>
 </html>
