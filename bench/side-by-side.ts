@@ -1,0 +1,62 @@
+/**
+ * `npm run bench:side-by-side -- <seconds> <reps> "<name>|<ENV>=<value>,…" "<name>|…" …`: hubs that differ only in
+ * their settings, started side by side on the benchmark's province data (`.data/bench-province`, generated when
+ * missing or changed), measured interleaved on the top, city and county rollups (10 connections) and the mixed load
+ * (50), medians of the repetitions, with each hub's RSS during the mixed load. How the README's side-by-side figures
+ * of a setting are made, e.g. `npm run bench:side-by-side -- 5 3 "heap60|HEAP_GROWING_PERCENT=60" "heap100|HEAP_GROWING_PERCENT=100"`.
+ * Prints progress on stderr and the figures on stdout; writes nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import { Role } from '../src/auth/role.js';
+import { loadTokenKeys, signToken } from '../src/auth/tokens.js';
+import { loadConfig } from '../src/config.js';
+import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from './database.js';
+import { measureInterleaved, type Target } from './load.js';
+import { BENCH_AUTH_SECRET, progress, startHub, stopAll } from './peers.js';
+import { readScenarios, SUBMIT_MONTH } from './scenarios.js';
+
+const [seconds, reps, ...specs] = process.argv.slice(2);
+if (!Number(seconds) || !Number(reps) || specs.length < 2) {
+  throw new Error('usage: npm run bench:side-by-side -- <seconds> <reps> "<name>|<ENV>=<value>,…" "<name>|…" (two hubs or more)');
+}
+
+const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const embedded = await startDatabase('province');
+try {
+  const db = await prepareDatabase(embedded, 'province', 1);
+  const sample = await sampleUnits(db.url, SUBMIT_MONTH);
+  const keys = loadTokenKeys(loadConfig({ AUTH_SECRET: BENCH_AUTH_SECRET }).auth);
+  // Reads as the benchmark makes them: the province's oversight office, so every read pays the access check.
+  const token = await signToken(keys, { unitCode: sample.top.code, role: Role.OVERSIGHT }, '12h');
+  const hubs: (Target & { pid: number })[] = [];
+  for (const spec of specs) {
+    const [name, settings = ''] = spec.split('|');
+    const env = Object.fromEntries(settings.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    const hub = await startHub(name, db.url, 'preaggregated', 'province', env);
+    hubs.push({ name, kind: 'hub', url: hub.url, token, pid: hub.pid });
+  }
+  const reads = readScenarios(sample, new Map());
+  const scenarios = [...reads.slice(0, 3), reads[reads.length - 1]]; // the three rollups and the mixed load
+  let phase = '';
+  const rssDuringMixed = new Map<string, number[]>(hubs.map((h) => [h.name, []]));
+  const sampler = setInterval(() => {
+    if (phase.startsWith('mixed')) for (const h of hubs) rssDuringMixed.get(h.name)!.push(rssMb(h.pid));
+  }, 250);
+  const measured = await measureInterleaved(
+    scenarios.map((scenario) => ({ scenario, targets: hubs })),
+    { seconds: Number(seconds), reps: Number(reps), warmup: 2, between: async () => void (await waitIdle(db.url)), log: progress, onRun: (_t, _rep, s) => (phase = s.name) },
+  );
+  clearInterval(sampler);
+  for (const [i, results] of measured.entries()) {
+    console.log(scenarios[i].name);
+    for (const m of results) {
+      console.log(`  ${m.target}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms (p99 of each repetition: ${m.reps.map((r) => r.p99.toFixed(1)).join(', ')} ms)`);
+    }
+  }
+  for (const [name, mb] of rssDuringMixed) if (mb.length) console.log(`RSS during the mixed load, ${name}: median ${median(mb)} MB, max ${Math.max(...mb)} MB`);
+} finally {
+  await stopAll();
+  await embedded.stop();
+}
