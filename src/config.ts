@@ -72,13 +72,12 @@ export interface AuthConfig {
  * V8 lets a large heap grow to up to 4 times what survived its last full collection before it collects again. Under
  * a dashboard's or ranking's load (megabytes of short-lived rows and results a request, many of them outliving a
  * young-generation collection) ~45 MB live became ~200 MB of heap, plus the pages V8 keeps pooled, and the server
- * stood at 300 MB. Twice the live size (100) keeps it near 210 MB, the mixed load's throughput within the noise (192
- * vs 189 req/s). 60 was tried with compiled queries (a run at 256 MB, with the WebSocket code then loaded at start):
- * side by side with 100 on 2026-11-24 (the WebSocket code now loaded on first use) it raised the rollup reads' p99
- * by 1-4 ms (city 6.7 / 7.9 ms at 100 vs 8.6 / 9.6 ms at 60 in two runs) for 7 MB less RSS under the mixed load (209
- * vs 216 MB median): 100 it is.
+ * stood at 300 MB. With compiled queries the setting trades the rollup reads' p99 against memory; three benchmark
+ * runs on 2026-11-24 (province, one VM, all else equal): 60 → RSS 201 MB under the mixed load, reads' p99 up to
+ * 11.5 ms; 100 (twice the live size) → 255 MB (over the 250 MB target), p99 up to 9.9 ms; 80 → 215 MB, p99 up to
+ * 10.1 ms. Side by side on the same data (npm run bench:side-by-side) 80 lay between the two for the p99 as well.
  */
-export const DEFAULT_HEAP_GROWING_PERCENT = 100;
+export const DEFAULT_HEAP_GROWING_PERCENT = 80;
 
 function integer(name: string, text: string | undefined, fallback: number | null, max = 65535): number | null {
   if (text === undefined || text === '') return fallback;
