@@ -3,7 +3,8 @@
  * every committed write that can change it: a submission, approval, return or reopening anywhere in the unit's
  * subtree for the year or the year before (the headline figures compare the two), on any basis (completeness and
  * warnings follow every status). Over WebSocket (graphql-ws), see graphql/websocket.ts; the feed of changes is
- * rollups/rollup-changes.ts. Not pushed: a new unit or deadline rule, which shows with the next event.
+ * rollups/rollup-changes.ts. At most one event a second (DASHBOARD_PUSH_INTERVAL_MS). Not pushed: a new unit or
+ * deadline rule, which shows with the next event.
  */
 import { Arg, Int, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
@@ -15,6 +16,13 @@ import { rollupFeed } from '../rollups/rollup-changes.js';
 import { requireUnit } from '../units/unit.service.js';
 import { dashboard } from './dashboard.service.js';
 import { Dashboard } from './dashboard.types.js';
+
+/**
+ * A dashboard is read afresh at most once a second per subscription: a city's dashboard costs ~100 ms of CPU (the
+ * benchmark's dashboard p50 under load is ~260 ms), and while a city's units submit (hundreds a second at month end)
+ * every subscriber would otherwise re-read it back to back. A rollup read is one coalesced statement; it is not held.
+ */
+export const DASHBOARD_PUSH_INTERVAL_MS = 1_000;
 
 interface Args {
   unitCode: string;
@@ -52,5 +60,5 @@ async function dashboardUpdates(ctx: Context, args: Args): Promise<AsyncIterable
   await ctx.access.requireSubtree(unit);
   const watcher = rollupFeed(ctx.em).watch({ unitId: unit.id, basis: null, years: [args.year - 1, args.year], firstMonth: 1, lastMonth: 12, useAnnual: true });
   const options = { rankBy: args.rankBy, minDenominator: args.minDenominator, basis: args.basis, mode: ctx.rollupMode };
-  return pushedOnChange(ctx, watcher, async () => dashboard(ctx.em, unit, await ctx.loaders.units.children.load(unit.id), args.year, options));
+  return pushedOnChange(ctx, watcher, async () => dashboard(ctx.em, unit, await ctx.loaders.units.children.load(unit.id), args.year, options), DASHBOARD_PUSH_INTERVAL_MS);
 }

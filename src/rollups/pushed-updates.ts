@@ -7,15 +7,28 @@
 import { renewContext, type Context } from '../graphql/context.js';
 import type { Watcher } from './rollup-changes.js';
 
-export function pushedOnChange<T>(ctx: Context, watcher: Watcher, read: () => Promise<T>): AsyncIterableIterator<T | Error> {
+export function pushedOnChange<T>(ctx: Context, watcher: Watcher, read: () => Promise<T>, minIntervalMs = 0): AsyncIterableIterator<T | Error> {
   let first = true;
   let closed = false;
+  let lastRead = 0;
+  let pause: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   const done = (): IteratorResult<T | Error> => ({ done: true, value: undefined });
   const iterator: AsyncIterableIterator<T | Error> = {
     async next() {
-      if (!first) await watcher.changed();
+      if (!first) {
+        await watcher.changed();
+        // An expensive read (a dashboard) is pushed at most once per minIntervalMs: changes meanwhile wait and collapse
+        // into the next read, so that a burst of submissions does not keep every subscriber re-reading back to back.
+        const wait = lastRead + minIntervalMs - Date.now();
+        if (wait > 0 && !closed) await new Promise<void>((resolve) => (pause = { timer: setTimeout(resolve, wait), resolve }));
+        pause = null;
+      }
       first = false;
       if (closed) return done();
+      lastRead = Date.now();
+      // A change notified by now committed before this read begins, so the read shows it: it needs no read of its own
+      // (a change notified later may have committed before the read too; that costs one read with the same figures).
+      watcher.clear();
       renewContext(ctx);
       try {
         return { done: false, value: await read() };
@@ -25,6 +38,10 @@ export function pushedOnChange<T>(ctx: Context, watcher: Watcher, read: () => Pr
     },
     async return() {
       closed = true;
+      if (pause) {
+        clearTimeout(pause.timer);
+        pause.resolve();
+      }
       watcher.close();
       return done();
     },

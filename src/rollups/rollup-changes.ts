@@ -55,6 +55,8 @@ export interface WatchedRollup {
 export interface Watcher {
   /** Resolves when a change concerns the watched rollup (at once when one came since the last call). */
   changed(): Promise<void>;
+  /** Forgets the changes signalled so far: called just before a read, which sees every one of them (committed first). */
+  clear(): void;
   close(): void;
 }
 
@@ -84,6 +86,9 @@ class WatcherEntry implements Watcher {
         resolve();
       };
     });
+  }
+  clear(): void {
+    this.dirty = false;
   }
   /** Stops watching; a `changed()` still waiting resolves (its subscriber is ending). */
   close(): void {

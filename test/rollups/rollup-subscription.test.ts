@@ -37,6 +37,8 @@ function connect(url: string, token: string | null, onClosed?: (code: number) =>
 /** The results of one subscription as they come, and a wait for the n-th. */
 function subscribe(client: Client, query: string, variables: Record<string, unknown>) {
   const results: any[] = [];
+  /** When each result came (ms since the epoch). */
+  const times: number[] = [];
   let ended = false;
   let failure: unknown = null;
   const waiters: (() => void)[] = [];
@@ -44,13 +46,14 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
   const stop = client.subscribe(
     { query, variables },
     {
-      next: (result) => (results.push(result), wakeAll()),
+      next: (result) => (results.push(result), times.push(Date.now()), wakeAll()),
       error: (error) => ((failure = error), (ended = true), wakeAll()),
       complete: () => ((ended = true), wakeAll()),
     },
   );
   return {
     results,
+    times,
     get ended() {
       return ended;
     },
@@ -214,6 +217,17 @@ describe('dashboardUpdates', () => {
     await settle();
     expect(updates.results).toHaveLength(4);
     expect(march.results).toHaveLength(pushedToMarch);
+
+    // Two writes 200 ms apart, right after an event: one event for both, a second after the last read began at the
+    // earliest (a dashboard is read at most once a second per subscription), with both in it.
+    dataOf(await hub.gql(SUBMIT, { input: { unitCode: '441802100', year: 2024, month: 5, figures: sampleFigures() } }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    dataOf(await hub.gql(SUBMIT, { input: { unitCode: '441802001', year: 2024, month: 5, figures: sampleFigures() } }));
+    const fifth = (await updates.count(5))[4];
+    expect(may(fifth)).toEqual({ period: { month: 5 }, newReceived: 2 * one, reportingUnits: 2 });
+    expect(updates.times[4] - updates.times[3]).toBeGreaterThanOrEqual(800);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(updates.results).toHaveLength(5);
   });
 
   it('is refused for a subtree the token does not cover (FORBIDDEN) and for a year before the regulation (INVALID_PERIOD)', async () => {
