@@ -135,6 +135,7 @@ function renderPage(endpoint: string, title: string, defaultHeaders: string): st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${a('graphiql.min.css')}">
 <link rel="stylesheet" href="${a('ide.css')}">
 </head>
