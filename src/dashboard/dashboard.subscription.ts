@@ -6,15 +6,11 @@
  * rollups/rollup-changes.ts. At most one event a second (DASHBOARD_PUSH_INTERVAL_MS). Not pushed: a new unit or
  * deadline rule, which shows with the next event.
  */
-import { Arg, Int, Resolver, Root, Subscription } from 'type-graphql';
+import { Args, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
-import { checkPeriod } from '../reports/period.js';
-import { RankingMetric } from '../rankings/metrics.js';
-import { Basis } from '../reports/report-status.js';
-import { pushedOnChange } from '../rollups/pushed-updates.js';
+import { eventOf, pushedOnChange } from '../rollups/pushed-updates.js';
 import { rollupFeed } from '../rollups/rollup-changes.js';
-import { requireUnit } from '../units/unit.service.js';
-import { dashboard } from './dashboard.service.js';
+import { DashboardArgs, dashboardOfUnit, dashboardUnit } from './dashboard.resolver.js';
 import { Dashboard } from './dashboard.types.js';
 
 /**
@@ -24,41 +20,22 @@ import { Dashboard } from './dashboard.types.js';
  */
 export const DASHBOARD_PUSH_INTERVAL_MS = 1_000;
 
-interface Args {
-  unitCode: string;
-  year: number;
-  rankBy: string;
-  minDenominator: number;
-  basis: Basis;
-}
-
 @Resolver()
 export class DashboardSubscriptionResolver {
   @Subscription(() => Dashboard, {
     description:
       'The `dashboard` of a unit and year, pushed at once and again after every committed submission, approval, return or reopening in its subtree for that year or the year before. Over WebSocket (graphql-ws protocol) at /graphql.',
-    subscribe: ({ args, context }) => dashboardUpdates(context as Context, args as Args),
+    subscribe: ({ args, context }) => dashboardUpdates(context as Context, args as DashboardArgs),
   })
-  dashboardUpdates(
-    @Root() update: Dashboard | Error,
-    // The arguments are read by `subscribe`; declared here for the schema, with the `dashboard` query's defaults.
-    @Arg('unitCode') _unitCode: string,
-    @Arg('year', () => Int) _year: number,
-    @Arg('rankBy', () => RankingMetric, { defaultValue: 'DISCLOSURE_RATE', description: 'Orders children, top and bottom.' }) _rankBy: string,
-    @Arg('minDenominator', () => Int, { defaultValue: 1, description: 'A rate with a smaller denominator is left out of top and bottom.' }) _minDenominator: number,
-    @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED }) _basis: Basis,
-  ): Dashboard {
-    if (update instanceof Error) throw update;
-    return update;
+  // The arguments are read by `subscribe`; declared here for the schema, the `dashboard` query's own.
+  dashboardUpdates(@Root() update: Dashboard | Error, @Args() _args: DashboardArgs): Dashboard {
+    return eventOf(update);
   }
 }
 
-/** Checked before it starts (NOT_FOUND, FORBIDDEN, BAD_USER_INPUT end it); the watch is in place before the first read. */
-async function dashboardUpdates(ctx: Context, args: Args): Promise<AsyncIterableIterator<Dashboard | Error>> {
-  checkPeriod({ year: args.year });
-  const unit = await requireUnit(ctx.loaders.units, args.unitCode);
-  await ctx.access.requireSubtree(unit);
+/** Checked before it starts (NOT_FOUND, FORBIDDEN, INVALID_PERIOD end it); the watch is in place before the first read. */
+async function dashboardUpdates(ctx: Context, args: DashboardArgs): Promise<AsyncIterableIterator<Dashboard | Error>> {
+  const unit = await dashboardUnit(ctx, args);
   const watcher = rollupFeed(ctx.em).watch({ unitId: unit.id, basis: null, years: [args.year - 1, args.year], firstMonth: 1, lastMonth: 12, useAnnual: true });
-  const options = { rankBy: args.rankBy, minDenominator: args.minDenominator, basis: args.basis, mode: ctx.rollupMode };
-  return pushedOnChange(ctx, watcher, async () => dashboard(ctx.em, unit, await ctx.loaders.units.children.load(unit.id), args.year, options), DASHBOARD_PUSH_INTERVAL_MS);
+  return pushedOnChange(ctx, watcher, () => dashboardOfUnit(ctx, unit, args), DASHBOARD_PUSH_INTERVAL_MS);
 }

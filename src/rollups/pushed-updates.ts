@@ -51,3 +51,9 @@ export function pushedOnChange<T>(ctx: Context, watcher: Watcher, read: () => Pr
   };
   return iterator;
 }
+
+/** A subscription field's value for an event of `pushedOnChange`: a failed read is that event's error. */
+export function eventOf<T>(update: T | Error): T {
+  if (update instanceof Error) throw update;
+  return update;
+}

@@ -9,7 +9,7 @@ import { checkPeriod, PeriodInput, type Period } from '../reports/period.js';
 import { Basis } from '../reports/report-status.js';
 import { requireUnit } from '../units/unit.service.js';
 import { monthsOf } from './aggregate.sql.js';
-import { pushedOnChange } from './pushed-updates.js';
+import { eventOf, pushedOnChange } from './pushed-updates.js';
 import { rollupFeed } from './rollup-changes.js';
 import { rollupOfUnit } from './rollup.service.js';
 import { Rollup } from './rollup.types.js';
@@ -35,8 +35,7 @@ export class RollupSubscriptionResolver {
     @Arg('basis', () => Basis, { defaultValue: Basis.SUBMITTED, description: 'Latest submitted figures, or only approved ones.' }) _basis: Basis,
   ): Rollup {
     // A read that failed (the database, say) is that event's error; the subscription goes on.
-    if (update instanceof Error) throw update;
-    return update;
+    return eventOf(update);
   }
 }
 
