@@ -96,24 +96,25 @@ function runGenerator(scale: string, seed: number, url: string): Promise<void> {
  * them from a view (in the benchmark's database only); the smart tag gives the view the relation a table would have,
  * so that connection-filter can reach the closure table: unitByUnitId → unitClosuresByDescendantId.
  */
-export async function createPeerView(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+export function createPeerView(url: string): Promise<void> {
+  return withClient(url, async (client) => {
     await client.query(`create or replace view bench_figures as
       select r.id, r.unit_id, r.year, r.month, r.scope, ${cells.map((c) => `v.${c.sqlColumn}::${c.kind === 'amount' ? 'numeric' : 'integer'} as ${c.sqlColumn}`).join(', ')}
       from report r join report_revision v on v.report_id = r.id and v.revision = r.submitted_revision`);
     await client.query(`comment on view bench_figures is E'@primaryKey id\\n@foreignKey (unit_id) references unit (id)'`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
-async function dropPeerView(url: string): Promise<void> {
+function dropPeerView(url: string): Promise<void> {
+  return withClient(url, async (client) => void (await client.query('drop view if exists bench_figures')));
+}
+
+/** `run` on a connection of its own to `url`, closed afterwards whatever happens. */
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('drop view if exists bench_figures');
+    return await run(client);
   } finally {
     await client.end();
   }
@@ -138,10 +139,8 @@ export interface SampleUnit { id: number; code: string; name: string; kind: stri
  * office: the national hierarchy has a root per province (no unit stands above them), and a city of another province
  * would be refused.
  */
-export async function sampleUnits(url: string, submitMonth: number): Promise<Sample> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+export function sampleUnits(url: string, submitMonth: number): Promise<Sample> {
+  return withClient(url, async (client) => {
     const q = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await client.query<T>(sql, params)).rows;
     const unitCols = 'u.id, u.code, u.name, u.kind::text as kind, u.subtree_size as size';
     const [top] = await q<SampleUnit>(`select ${unitCols} from unit u where parent_id is null order by subtree_size desc limit 1`);
@@ -171,27 +170,21 @@ export async function sampleUnits(url: string, submitMonth: number): Promise<Sam
        join report r on r.unit_id = u.id and r.year = $2 and r.month = $3 and r.scope = 'SELF' and r.status = 'SUBMITTED'
        where c.ancestor_id = $1 order by u.code`, [city.id, year, submitMonth])).map((r) => r.code);
     return { top, city, county, levels, year, submitCodes, ranking: { parentCode: best.code, kinds: best.kinds ? best.kinds.split(',') : null, entries: best.n } };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
  * Waits until no other statement runs in the database: a load that ends leaves requests in flight, and a slow server
  * would still be working on them while the next server is measured.
  */
-export async function waitIdle(url: string, timeoutMs = 300_000): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const started = Date.now();
-  try {
+export function waitIdle(url: string, timeoutMs = 300_000): Promise<number> {
+  return withClient(url, async (client) => {
+    const started = Date.now();
     for (;;) {
       const { rows } = await client.query<{ n: number }>(
         `select count(*)::int as n from pg_stat_activity where datname = current_database() and state not in ('idle') and pid <> pg_backend_pid()`);
       if (rows[0].n === 0 || Date.now() - started > timeoutMs) return Date.now() - started;
       await new Promise((r) => setTimeout(r, 100));
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
