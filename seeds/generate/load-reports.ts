@@ -50,6 +50,14 @@ const COPY_REVISIONS = `copy report_revision (id, report_id, revision, submitted
 const REVISION_CONSTANTS = `\t1\t`;
 const REVISION_JSON = `\t[]\t{"source":"synthetic"}\t`;
 
+/**
+ * Lets the connection write out what it holds. A batch goes to the socket as one ~10 MB string, which the kernel
+ * takes a few MB of at a time, each time the event loop is free: building the next batch in one synchronous run left
+ * PostgreSQL waiting for the rest of the last one (~60 % busy). Yielding after each unit keeps it fed (~90 %):
+ * province reports 4.5 → 3.4 s.
+ */
+const yieldToConnection = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** One batch of COPY text, a line per row. */
 class Batch {
   reports: string[] = [];
@@ -98,6 +106,7 @@ export async function loadReports(client: pg.ClientBase, units: ReportUnit[], se
   let id = firstId;
   let batch = new Batch();
   for (const unit of units) {
+    await yieldToConnection();
     const key = `${unit.code}:${seed}`;
     const series = new FigureSeries(key, profileFor(unit.kind, key));
     for (const [year, month] of months) {
