@@ -15,7 +15,7 @@ import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { rebuildRollupStatements } from '../src/rollups/preaggregate.js';
 import { buildHierarchy, SCALE_SPECS, SCALES, type Scale } from '../seeds/generate/hierarchy.js';
-import { dropForeignKeys } from '../seeds/generate/deferred-keys.js';
+import { dropForeignKeys, dropSecondaryIndexes } from '../seeds/generate/deferred-keys.js';
 import { loadReports, type ReportCounts } from '../seeds/generate/load-reports.js';
 import { emptyReportTables, loadUnits, resetData, unitCount } from '../seeds/generate/load-units.js';
 import { createProgress, type Progress } from '../seeds/generate/progress.js';
@@ -50,15 +50,20 @@ export async function generate(url: string, options: GenerateOptions, progress: 
     const ids = await loadUnits(client, units, progress);
     const unitsDone = Date.now();
     // Reports and rollups in one transaction: the report tables emptied in it take frozen rows (COPY FREEZE), foreign
-    // keys check every row once, at the end, and a failure leaves no reports without their rollups.
+    // keys check every row once, at the end, secondary indexes are built once from sorted rows (−0.35 s of 3.4 at
+    // province scale), and a failure leaves no reports without their rollups.
     let counts: ReportCounts;
     let reportsDone: number;
     await client.query('begin');
     try {
       await emptyReportTables(client);
       const addReportKeys = await dropForeignKeys(client, ['report', 'report_revision']);
+      const addReportIndexes = await dropSecondaryIndexes(client, ['report', 'report_revision']);
       counts = await loadReports(client, units.map((u) => ({ id: ids.get(u.code)!, code: u.code, kind: u.kind })), options.seed, years, progress);
       await client.query(`select setval(pg_get_serial_sequence(t, 'id'), ${counts.reports + 1}, false) from unnest(array['report', 'report_revision']) as t`);
+      // Enough memory to sort each index in one go (PostgreSQL's default, 64 MB, spills the larger ones to disk).
+      await client.query(`set local maintenance_work_mem = '256MB'`);
+      for (const sql of addReportIndexes) await client.query(sql);
       for (const sql of addReportKeys) await client.query(sql);
       // Fresh statistics, so that the rollup rebuild and the hub's first queries are planned for the real sizes: of
       // the columns queries join and filter on (those of report_revision's 166 figures would take seconds and steer

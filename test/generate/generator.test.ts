@@ -113,7 +113,7 @@ describe('generate --scale tiny', () => {
     expect(Number(late) / Number(all)).toBeLessThan(0.25);
   });
 
-  it('leaves the tables as the migrations made them: foreign keys checked and back, sequences past the last id', async () => {
+  it('leaves the tables as the migrations made them: foreign keys checked and back, indexes rebuilt, sequences past the last id', async () => {
     const keys = await a.sql<{ name: string; definition: string }>(
       `select conrelid::regclass || '.' || conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
        where contype = 'f' and conrelid in ('report'::regclass, 'report_revision'::regclass, 'rollup'::regclass) order by 1`);
@@ -122,6 +122,19 @@ describe('generate --scale tiny', () => {
       { name: 'report_revision.report_revision_report_id_fkey', definition: 'FOREIGN KEY (report_id) REFERENCES report(id) ON DELETE RESTRICT' },
       { name: 'rollup.rollup_unit_id_fkey', definition: 'FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE CASCADE' },
     ]);
+    // The indexes and unique constraints set aside during the load are back, as a migrated database has them.
+    const indexes = (db: TestDatabase) => db.sql<{ def: string }>(
+      `select pg_get_indexdef(indexrelid) || coalesce(' / ' || c.conname, '') as def from pg_index i
+       left join pg_constraint c on c.conindid = i.indexrelid
+       where i.indrelid in ('report'::regclass, 'report_revision'::regclass) order by 1`);
+    const migrated = await createTestDatabase();
+    try {
+      const expected = await indexes(migrated);
+      expect(expected.length).toBeGreaterThanOrEqual(6);
+      expect(await indexes(a)).toEqual(expected);
+    } finally {
+      await migrated.drop();
+    }
     // Reports are submitted as the write path leaves them, and the next row of either table gets a fresh id.
     expect(await count(a, `select count(*) as n from report where status <> 'SUBMITTED' or submitted_revision is distinct from current_revision or approved_revision is not null`)).toBe(0);
     const [ids] = await a.sql<{ report: boolean; revision: boolean }>(
