@@ -7,7 +7,7 @@ import type { Sql, Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
 import type { Violation } from '../format/identities.js';
 import { arrayLiteralItems, cellsArraySql, valuesFromList, valuesFromRow, type CellValues } from '../format/figures.js';
-import { cellAliases, revisionCells, rollupDeltaCtes, rollupDeltaSelect, unitYearLock } from '../rollups/preaggregate.js';
+import { cellAliases, unitYearLock } from '../rollups/preaggregate.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, type ReportStatus } from './report-status.js';
 
@@ -192,12 +192,6 @@ export interface RollupTarget {
   month: number | null;
 }
 
-/** What `applyRollupDeltas` (rollups/preaggregate.ts) takes: the rollup change a write computed. */
-export interface RollupDelta {
-  rollup_counts?: unknown;
-  rollup_amounts?: unknown;
-}
-
 const stateUpdate = `update report set status = ?::report_status, current_revision = ?::int, submitted_revision = ?::int, approved_revision = ?::int,
   status_reason = ?::text, updated_at = now() where id = ?::int`;
 const stateParams = (s: ReportState) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, s.id];
@@ -208,7 +202,7 @@ const eventInsert = `insert into report_event (report_id, seq, action, from_stat
 const eventParams = (reportId: number, e: ReportEventRow) =>
   [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, JSON.stringify(e.changes), reportId];
 
-const writeRevisionSql = (rollups: Basis | null) => `
+const WRITE_REVISION = `
   with revision_figures as (select ${cells.map((c, i) => `?::${c.kind === 'amount' ? 'numeric' : 'int'} ${cellAliases[i]}`).join(', ')}),
   revision as (
     insert into report_revision (report_id, revision, draft, author_unit, author_role, warnings, submitted, submitted_at, ${figureColumns.join(', ')})
@@ -221,63 +215,41 @@ const writeRevisionSql = (rollups: Basis | null) => `
   idempotency as (
     insert into idempotency_key (actor, key, request_hash, report_id, revision)
     select ?::varchar, ?::varchar, ?::char(64), ?::int, ?::int where ?::boolean
-  )${rollups ? `,${rollupDeltaCtes(rollups, 'revision_figures')}` : ''}
-  select w.submitted_at${rollups ? `, ${rollupDeltaSelect}` : ''} from revision w`;
-const WRITE_REVISION = new Map<Basis | null, string>();
+  )
+  select w.submitted_at from revision w`;
 
 /**
- * Writes a new revision, the report's new state, its event and the idempotency key in one statement; with `rollups`,
- * the same statement computes how the write changes the rollups (applied last, see rollups/preaggregate.ts). Its one
- * row goes to `writtenRevision`.
+ * Writes a new revision, the report's new state, its event and the idempotency key in one statement. Its one row
+ * goes to `writtenRevision`. (The rollup change of a submission is computed before, in the hub: rollups/rollup-delta.ts.)
  */
 export function writeRevisionStatement(
   r: NewRevision,
   state: ReportState,
   event: ReportEventRow,
   idempotency: { actor: string; key: string; hash: string } | null,
-  rollups: RollupTarget | null,
 ): Statement {
-  const basis = rollups?.basis ?? null;
-  const text = WRITE_REVISION.get(basis) ?? WRITE_REVISION.set(basis, writeRevisionSql(basis)).get(basis)!;
   return {
-    sql: text,
+    sql: WRITE_REVISION,
     values: [
       ...cells.map((c) => r.values[c.path]),
       state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
       ...stateParams(state),
       ...eventParams(state.id, event),
       idempotency?.actor ?? null, idempotency?.key ?? null, idempotency?.hash ?? null, state.id, r.revision, idempotency !== null,
-      ...(rollups ? [rollups.unitId, rollups.year, rollups.month] : []),
     ],
   };
 }
 
-/** The row of `writeRevisionStatement`: when the revision was received, and the rollup change it computed. */
-export function writtenRevision(row: Record<string, unknown>): { submittedAt: Date; rollupDelta: RollupDelta } {
-  return { submittedAt: new Date(row.submitted_at as string), rollupDelta: row as RollupDelta };
+/** The row of `writeRevisionStatement`: when the revision was received. */
+export function writtenRevision(row: Record<string, unknown>): { submittedAt: Date } {
+  return { submittedAt: new Date(row.submitted_at as string) };
 }
 
-const writeStateSql = (rollups: Basis | null) => `
-  with state as (${stateUpdate}),
-  event as (${eventInsert})${rollups ? `,
-  rollup_next as (select ${revisionCells('v')} from report_revision v where v.report_id = ?::int and v.revision = ?::int),${rollupDeltaCtes(rollups, 'rollup_next')}
-  select ${rollupDeltaSelect}` : `
-  select 1`}`;
-const WRITE_STATE = new Map<Basis | null, string>();
+const WRITE_STATE = `with state as (${stateUpdate}), event as (${eventInsert}) select 1`;
 
-/**
- * A workflow step: the report's new state and its event in one statement; with `rollups`, the same statement computes
- * how the figures of `figuresRevision` replacing the basis's figures change the rollups (applied last).
- */
-export async function writeState(sql: Sql, state: ReportState, event: ReportEventRow, rollups: (RollupTarget & { figuresRevision: number }) | null): Promise<RollupDelta> {
-  const basis = rollups?.basis ?? null;
-  const text = WRITE_STATE.get(basis) ?? WRITE_STATE.set(basis, writeStateSql(basis)).get(basis)!;
-  const [row] = await sql.query<RollupDelta>(text, [
-    ...stateParams(state),
-    ...eventParams(state.id, event),
-    ...(rollups ? [state.id, rollups.figuresRevision, rollups.unitId, rollups.year, rollups.month] : []),
-  ]);
-  return row;
+/** A workflow step: the report's new state and its event in one statement. */
+export async function writeState(sql: Sql, state: ReportState, event: ReportEventRow): Promise<void> {
+  await sql.query(WRITE_STATE, [...stateParams(state), ...eventParams(state.id, event)]);
 }
 
 /** The revision now in force (the latest of any kind) of each report asked for; absent keys have no report. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from '../auth/access.js';
 import { continuityWarnings } from '../format/continuity.js';
-import { canonicalValues, differingCells, emptyValues, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
+import { canonicalValues, differingCells, emptyValues, listOfValues, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
 import { checkIdentities } from '../format/identities.js';
 import { AppError, ErrorCode, ValidationFailedError } from '../graphql/errors.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
@@ -26,7 +26,6 @@ import {
   writtenRevision,
   type ReportKey,
   type ReportState,
-  type RollupDelta,
   type RollupTarget,
   type StoredRevision,
   type WriteReading,
@@ -34,6 +33,7 @@ import {
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupDeltas } from '../rollups/preaggregate.js';
+import { rollupDelta, rollupMembersStatement, type RollupDelta } from '../rollups/rollup-delta.js';
 import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { writeTransaction, type Sql, type Statement } from '../db/write-transaction.js';
 import { submissionQueue } from './submission-batch.js';
@@ -103,30 +103,44 @@ export interface PendingWrite {
   options: WriteOptions;
   previousKey: ReportKey;
   idempotency: { actor: string; key: string; hash: string } | null;
+  /** The rollups the write changes (a submission of SELF figures: the SUBMITTED basis), or null. */
+  rollups: RollupTarget | null;
+  /** Its lock, its read and, when it changes rollups, the read of its unit-year's figures (`rollupMembersStatement`). */
   opening: Statement[];
 }
 
+/** The rows of a write's opening statements, in their order (`members` only when the write changes rollups). */
+export type OpeningRows = [locked: Record<string, unknown>[], read: Record<string, unknown>[], members?: Record<string, unknown>[]];
+
 /**
  * What a write does once its report is locked and read: nothing but answer with the revision an idempotency key
- * already wrote (`replay`), or write (`write`, whose one row `complete` turns into the answer and the rollup change).
+ * already wrote (`replay`), or write (`write`, whose one row `complete` turns into the answer; `delta`: the change of
+ * the rollups, computed from the unit-year's figures read).
  * A refusal is thrown.
  */
 export type WriteDecision =
   | { replay: { reportId: number; revision: number } }
-  | { write: Statement; rollups: RollupTarget | null; complete(row: Record<string, unknown>): { stored: Stored; delta: RollupDelta } };
+  | { write: Statement; rollups: RollupTarget | null; delta: RollupDelta; complete(row: Record<string, unknown>): Stored };
 
 export function pendingWrite(key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): PendingWrite {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
   const idempotency = options.idempotencyKey
     ? { actor: `${options.actor.unitCode}/${options.actor.role}`, key: options.idempotencyKey, hash: requestHash(key, values, options.draft) }
     : null;
-  // The unit-year lock first (SELF), then the report: every writer takes its locks in this order.
-  return { key, values, submitted, options, previousKey, idempotency, opening: [lockStatement(key), readStatement(key, previousKey, idempotency)] };
+  // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
+  const rollups = key.scope === ReportScope.SELF && !options.draft && !options.rollupsRebuiltByCaller
+    ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month }
+    : null;
+  // The unit-year lock first (SELF), then the report: every writer takes its locks in this order. The reads follow
+  // the lock, so they see every write committed before it.
+  const opening = [lockStatement(key), readStatement(key, previousKey, idempotency)];
+  if (rollups) opening.push(rollupMembersStatement(rollups.basis, rollups.unitId, rollups.year, rollups.month));
+  return { key, values, submitted, options, previousKey, idempotency, rollups, opening };
 }
 
 /** Checks a write against its report's locked state and what it read, and says what to do (`WriteDecision`). */
-export function decideWrite(w: PendingWrite, report: ReportState, reading: WriteReading): WriteDecision {
-  const { key, values, options, idempotency } = w;
+export function decideWrite(w: PendingWrite, report: ReportState, reading: WriteReading, members: Record<string, unknown>[] | undefined): WriteDecision {
+  const { key, values, options, idempotency, rollups } = w;
   if (reading.seen) {
     if (reading.seen.requestHash !== idempotency!.hash || reading.seen.reportId !== report.id) {
       throw new AppError(ErrorCode.CONFLICT, 'this idempotency key was used for a different request', { idempotencyKey: options.idempotencyKey });
@@ -158,20 +172,16 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
     reason: null,
     changes: cellChanges(reading.current, values),
   };
-  // A submission changes the SELF figures of the SUBMITTED basis: the rollups above follow in this transaction.
-  const rollups = key.scope === ReportScope.SELF && !options.draft && !options.rollupsRebuiltByCaller ? { basis: Basis.SUBMITTED, unitId: key.unitId, year: key.year, month: key.month } : null;
   const newRevision = { revision, draft: options.draft, values, warnings, submitted: w.submitted, submittedAt: options.submittedAt ?? null, author: options.actor };
   return {
-    write: writeRevisionStatement(newRevision, state, event, idempotency, rollups),
+    write: writeRevisionStatement(newRevision, state, event, idempotency),
     rollups,
+    delta: rollups ? rollupDelta(members!, key.month, listOfValues(values)) : {},
     complete(row) {
       const written = writtenRevision(row);
       return {
-        stored: {
-          revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt: written.submittedAt, warnings, values, author: options.actor, state },
-          replacedRevision: report.currentRevision || null,
-        },
-        delta: written.rollupDelta,
+        revision: { reportId: report.id, ...key, revision, draft: options.draft, submittedAt: written.submittedAt, warnings, values, author: options.actor, state },
+        replacedRevision: report.currentRevision || null,
       };
     },
   };
@@ -180,9 +190,9 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
 /**
  * Writes checked figures as the next revision of a report. The report row is locked first: writers queue up.
  * Submissions on the hot path go through the submission queue (submission-batch.ts), which writes concurrent ones
- * in one transaction; alone, a write is three round trips (db/write-transaction.ts): begin, lock and read; the write
- * (revision, state, event, idempotency key, and the change of the rollups computed) in one statement; that change
- * applied with the commit.
+ * in one transaction; alone, a write is three round trips (db/write-transaction.ts): begin, lock and reads (the
+ * report's, and its unit-year's figures, from which the hub computes the change of the rollups); the write (revision,
+ * state, event, idempotency key) in one statement; the rollup change applied with the commit.
  */
 export async function storeRevision(em: EntityManager, key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): Promise<Stored> {
   const pending = pendingWrite(key, values, submitted, options);
@@ -192,20 +202,22 @@ export async function storeRevision(em: EntityManager, key: ReportKey, values: C
 /** One write in a transaction of its own (or the caller's). */
 export async function storeRevisionAlone(em: EntityManager, w: PendingWrite): Promise<Stored> {
   let changed: RollupTarget | null = null;
-  const stored = await writeTransaction(em, w.opening, async (sql, [locked, read]) => {
+  const stored = await writeTransaction(em, w.opening, async (sql, opened) => {
+    const [locked] = opened as OpeningRows;
+    let [, read, members] = opened as OpeningRows;
     let report = lockedState(locked);
-    let reading = writeReading(read);
     if (!report) {
+      // A first revision: the report is created and locked, and read again.
       report = await lockReport(sql, w.key);
-      reading = writeReading(await sql.query(w.opening[1].sql, w.opening[1].values));
+      read = await sql.query(w.opening[1].sql, w.opening[1].values);
+      if (w.opening[2]) members = await sql.query(w.opening[2].sql, w.opening[2].values);
     }
-    const decision = decideWrite(w, report, reading);
+    const decision = decideWrite(w, report, writeReading(read), members);
     if ('replay' in decision) return { result: await replayed(sql, decision.replay), last: null };
     const [row] = await sql.query(decision.write.sql, decision.write.values);
-    const { stored, delta } = decision.complete(row);
     const { rollups } = decision;
     changed = rollups;
-    return { result: stored, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, delta) };
+    return { result: decision.complete(row), last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, decision.delta) };
   });
   rollupsCommitted(em, [changed]);
   return stored;

@@ -30,7 +30,7 @@ import { applyRollupDeltaBatch } from '../rollups/preaggregate.js';
 import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { lockedState, writeReading, type RollupTarget } from './report.repository.js';
 import { Basis } from './report-status.js';
-import { decideWrite, storeRevisionAlone, type PendingWrite, type Stored } from './report.service.js';
+import { decideWrite, storeRevisionAlone, type OpeningRows, type PendingWrite, type Stored } from './report.service.js';
 
 /**
  * Write transactions of submissions at once per process: enough to keep PostgreSQL's cores busy while this process
@@ -136,15 +136,15 @@ export class SubmissionQueue {
         const writes = [];
         let at = 0;
         for (const member of batch) {
-          // Each member's opening statements: its lock, then its read.
-          const [locked, read] = opened.slice(at, (at += member.write.opening.length));
+          // Each member's opening statements: its lock, its read, and the read of its unit-year's figures.
+          const [locked, read, members] = opened.slice(at, (at += member.write.opening.length)) as OpeningRows;
           const report = lockedState(locked);
           if (!report) {
             later.push(member);
             continue;
           }
           try {
-            const decision = decideWrite(member.write, report, writeReading(read));
+            const decision = decideWrite(member.write, report, writeReading(read), members);
             if ('replay' in decision) later.push(member);
             else writes.push({ member, decision });
           } catch (refusal) {
@@ -153,10 +153,10 @@ export class SubmissionQueue {
           }
         }
         const rows = writes.length ? await send(writes.map((w) => w.decision.write)) : [];
-        const done = writes.map((w, i) => ({ ...w, ...w.decision.complete(rows[i][0]) }));
+        const done = writes.map((w, i) => ({ ...w, stored: w.decision.complete(rows[i][0]) }));
         const apply = applyRollupDeltaBatch(
           Basis.SUBMITTED,
-          done.filter((d) => d.decision.rollups).map((d) => ({ unitId: d.decision.rollups!.unitId, year: d.decision.rollups!.year, delta: d.delta })),
+          done.filter((d) => d.decision.rollups).map((d) => ({ unitId: d.decision.rollups!.unitId, year: d.decision.rollups!.year, delta: d.decision.delta })),
         );
         await commit(apply ? [apply] : []);
         return done.map((d) => ({ member: d.member, stored: d.stored, rollups: d.decision.rollups }));

@@ -13,6 +13,8 @@ import { findRevision, lockReport, writeState, type ReportState, type RollupTarg
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupDeltas } from '../rollups/preaggregate.js';
+import { rollupDelta, rollupMembersStatement, type RollupDelta } from '../rollups/rollup-delta.js';
+import { listOfValues } from '../format/figures.js';
 import { rollupsCommitted, STATUS_ONLY } from '../rollups/rollup-changes.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { toReportView } from './report.service.js';
@@ -71,12 +73,17 @@ export async function review(
     };
     const current = (await findRevision(sql, report.id, report.currentRevision))!;
     // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
-    const rollups = key.scope === ReportScope.SELF && action === 'APPROVE'
-      ? { basis: Basis.APPROVED, unitId: key.unitId, year: key.year, month: key.month, figuresRevision: report.submittedRevision! }
-      : null;
-    const deltas = await writeState(sql, state, event, rollups);
+    const rollups = key.scope === ReportScope.SELF && action === 'APPROVE' ? { basis: Basis.APPROVED, unitId: key.unitId, year: key.year, month: key.month } : null;
+    let delta: RollupDelta = {};
+    if (rollups) {
+      // The figures approved are those submitted (a submitted report has no newer draft: it is its current revision).
+      const approved = report.submittedRevision === current.revision ? current : (await findRevision(sql, report.id, report.submittedRevision!))!;
+      const members = rollupMembersStatement(rollups.basis, rollups.unitId, rollups.year, rollups.month);
+      delta = rollupDelta(await sql.query(members.sql, members.values), rollups.month, listOfValues(approved.values));
+    }
+    await writeState(sql, state, event);
     changed = rollups;
-    return { result: { ...current, state }, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, deltas) };
+    return { result: { ...current, state }, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, delta) };
   });
   // Subscribed dashboards follow completeness too: a return or a reopening changes no figures, only the status.
   rollupsCommitted(em, [changed ?? { basis: STATUS_ONLY, unitId: key.unitId, year: key.year, month: key.month }]);

@@ -33,6 +33,7 @@ describe('pre-aggregated and on-the-fly rollups', () => {
     }
     dataOf(await submit('441802001', 2025, 2, 9)); // re-submission
     dataOf(await submit('441803104', 2025, null, 7)); // annual report stands for its months
+    dataOf(await submit('441803104', 2025, null, 11)); // and is re-submitted: the year changes by new minus old
     dataOf(await submit('441803', 2025, null, 8, 'AGGREGATE'));
     dataOf(await hub.gql(SUBMIT.replace('submitReport', 'saveDraft'), { input: { unitCode: '441803102', year: 2025, month: 4, figures: seededFigures(10) } }));
     // Concurrent submissions into one city: eight units, several months each, all at once.
@@ -45,16 +46,22 @@ describe('pre-aggregated and on-the-fly rollups', () => {
       dataOf(await hub.gql(`mutation($i: ReviewReportInput!) { approveReport(input: $i) { status } }`, { i: { unitCode: u, year: 2025, month: m } }, reviewer));
     }
 
+    // In the other district: a month and the annual report approved (the year on the APPROVED basis from it alone).
+    const countyReviewer = await hub.tokenFor('441803', 'REVIEWER');
+    for (const [u, m] of [['441803102', 3], ['441803104', null]] as const) {
+      dataOf(await hub.gql(`mutation($i: ReviewReportInput!) { approveReport(input: $i) { status } }`, { i: { unitCode: u, year: 2025, month: m } }, countyReviewer));
+    }
+
     const periods = [...Array.from({ length: 12 }, (_, i) => ({ year: 2025, month: i + 1 })), ...[1, 2, 3, 4].map((q) => ({ year: 2025, quarter: q })), { year: 2025 }];
     let compared = 0;
-    for (const u of ['441800', '441802', '441803', '441802001', '441803104'])
+    for (const u of ['441800', '441802', '441803', '441802001', '441803104', '441803102'])
       for (const p of periods)
         for (const b of ['SUBMITTED', 'APPROVED']) {
           const { pre, fly } = await rollupBoth(u, p, b);
           expect({ u, p, b, ...pre }).toEqual({ u, p, b, ...fly });
           compared++;
         }
-    expect(compared).toBe(5 * 17 * 2);
+    expect(compared).toBe(6 * 17 * 2);
     // Something was really summed: the city's year on the SUBMITTED basis has every unit's figures.
     const { pre } = await rollupBoth('441800', { year: 2025 }, 'SUBMITTED');
     expect(pre.sources.monthlyReportUnits + pre.sources.annualReportUnits).toBe(8);
