@@ -32,8 +32,8 @@ import {
 } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
-import { applyRollupDeltas } from '../rollups/preaggregate.js';
-import { rollupDelta, rollupMembersStatement, type RollupDelta } from '../rollups/rollup-delta.js';
+import { applyRollupChanges } from '../rollups/preaggregate.js';
+import { rollupDelta, rollupMembersStatement, type RollupChange } from '../rollups/rollup-delta.js';
 import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { writeTransaction, type Sql, type Statement } from '../db/write-transaction.js';
 import { submissionQueue } from './submission-batch.js';
@@ -120,7 +120,7 @@ export type OpeningRows = [locked: Record<string, unknown>[], read: Record<strin
  */
 export type WriteDecision =
   | { replay: { reportId: number; revision: number } }
-  | { write: Statement; rollups: RollupTarget | null; delta: RollupDelta; complete(row: Record<string, unknown>): Stored };
+  | { write: Statement; rollups: RollupTarget | null; delta: RollupChange | null; complete(row: Record<string, unknown>): Stored };
 
 export function pendingWrite(key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): PendingWrite {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
@@ -176,7 +176,7 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
   return {
     write: writeRevisionStatement(newRevision, state, event, idempotency),
     rollups,
-    delta: rollups ? rollupDelta(members!, key.month, listOfValues(values)) : {},
+    delta: rollups ? rollupDelta(members!, key.month, listOfValues(values)) : null,
     complete(row) {
       const written = writtenRevision(row);
       return {
@@ -217,7 +217,7 @@ export async function storeRevisionAlone(em: EntityManager, w: PendingWrite): Pr
     const [row] = await sql.query(decision.write.sql, decision.write.values);
     const { rollups } = decision;
     changed = rollups;
-    return { result: decision.complete(row), last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, decision.delta) };
+    return { result: decision.complete(row), last: rollups && applyRollupChanges(rollups.basis, [{ year: rollups.year, change: decision.delta! }]) };
   });
   rollupsCommitted(em, [changed]);
   return stored;

@@ -26,7 +26,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import { batchTransaction } from '../db/write-transaction.js';
-import { applyRollupDeltaBatch } from '../rollups/preaggregate.js';
+import { applyRollupChanges } from '../rollups/preaggregate.js';
 import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { lockedState, writeReading, type RollupTarget } from './report.repository.js';
 import { Basis } from './report-status.js';
@@ -154,9 +154,9 @@ export class SubmissionQueue {
         }
         const rows = writes.length ? await send(writes.map((w) => w.decision.write)) : [];
         const done = writes.map((w, i) => ({ ...w, stored: w.decision.complete(rows[i][0]) }));
-        const apply = applyRollupDeltaBatch(
+        const apply = applyRollupChanges(
           Basis.SUBMITTED,
-          done.filter((d) => d.decision.rollups).map((d) => ({ unitId: d.decision.rollups!.unitId, year: d.decision.rollups!.year, delta: d.decision.delta })),
+          done.filter((d) => d.decision.rollups).map((d) => ({ year: d.decision.rollups!.year, change: d.decision.delta! })),
         );
         await commit(apply ? [apply] : []);
         return done.map((d) => ({ member: d.member, stored: d.stored, rollups: d.decision.rollups }));

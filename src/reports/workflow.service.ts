@@ -12,8 +12,8 @@ import type { ReportLoaders } from './report.loaders.js';
 import { findRevision, lockReport, writeState, type ReportState, type RollupTarget } from './report.repository.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
-import { applyRollupDeltas } from '../rollups/preaggregate.js';
-import { rollupDelta, rollupMembersStatement, type RollupDelta } from '../rollups/rollup-delta.js';
+import { applyRollupChanges } from '../rollups/preaggregate.js';
+import { rollupDelta, rollupMembersStatement, type RollupChange } from '../rollups/rollup-delta.js';
 import { listOfValues } from '../format/figures.js';
 import { rollupsCommitted, STATUS_ONLY } from '../rollups/rollup-changes.js';
 import { writeTransaction } from '../db/write-transaction.js';
@@ -74,7 +74,7 @@ export async function review(
     const current = (await findRevision(sql, report.id, report.currentRevision))!;
     // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
     const rollups = key.scope === ReportScope.SELF && action === 'APPROVE' ? { basis: Basis.APPROVED, unitId: key.unitId, year: key.year, month: key.month } : null;
-    let delta: RollupDelta = {};
+    let delta: RollupChange | null = null;
     if (rollups) {
       // The figures approved are those submitted (a submitted report has no newer draft: it is its current revision).
       const approved = report.submittedRevision === current.revision ? current : (await findRevision(sql, report.id, report.submittedRevision!))!;
@@ -83,7 +83,7 @@ export async function review(
     }
     await writeState(sql, state, event);
     changed = rollups;
-    return { result: { ...current, state }, last: rollups && applyRollupDeltas(rollups.unitId, rollups.year, rollups.basis, delta) };
+    return { result: { ...current, state }, last: rollups && delta && applyRollupChanges(rollups.basis, [{ year: rollups.year, change: delta }]) };
   });
   // Subscribed dashboards follow completeness too: a return or a reopening changes no figures, only the status.
   rollupsCommitted(em, [changed ?? { basis: STATUS_ONLY, unitId: key.unitId, year: key.year, month: key.month }]);

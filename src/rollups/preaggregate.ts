@@ -5,8 +5,8 @@
  * (flows summed, opening balance from its first month, closing balances from its last; for a year its annual report
  * where it has one). When a write changes a unit's figures, the hub computes how the unit's contributions to the
  * month, quarter and year change from what the write's transaction read (`rollupDelta`, rollup-delta.ts: after minus
- * before), and the difference is added to the `rollup` rows of the unit and of every ancestor by the transaction's last statement, sent with
- * the commit (`applyRollupDeltas`) — rows locked in a fixed order, so concurrent writes anywhere in a city neither
+ * before), and the difference is added to the `rollup` rows of the unit and of every ancestor by the transaction's
+ * last statement, sent with the commit (`applyRollupChanges`) — rows locked in a fixed order, so concurrent writes anywhere in a city neither
  * deadlock nor lose an update, and hold those shared rows only for that statement and the commit. Writes to one
  * unit's year are serialised by an advisory lock, because its quarter and year balances depend on its other months.
  */
@@ -15,7 +15,8 @@ import type { Statement } from '../db/write-transaction.js';
 import { cells, type Cell } from '../format/catalogue.js';
 import { basisColumn, Basis } from '../reports/report-status.js';
 import { rebuildStatements } from './rebuild.js';
-import type { RollupDelta } from './rollup-delta.js';
+import { fromScaled } from '../format/decimal.js';
+import type { RollupChange } from './rollup-delta.js';
 
 /** Period keys of the rollup table: 1-12 the months, 101-104 the quarters, 0 the year. */
 export const PERIODS: { key: number; first: number; last: number }[] = [
@@ -84,75 +85,68 @@ const amounts = cells.filter((c) => c.kind === 'amount');
 
 const applied = ['unit_count', 'annual_units', 'unit_months', ...counts.map((c) => c.sqlColumn), ...amounts.map((c) => c.sqlColumn)];
 
-/**
- * The values of a delta row `d` (its period's counts `d.v[d.i]`, amounts `d.a[d.i]`) in `applied` order, each
- * through `f` (as it is, or summed over several writes), with the column's type.
- */
-const deltaValues = (f: (element: string) => string) =>
-  [
-    ...['int', 'int', 'int', ...counts.map(() => '')].map((cast, k) => `${f(`d.v[d.i][${k + 2}]`)}${cast && `::${cast}`}`),
-    ...amounts.map((_, k) => f(`d.a[d.i][${k + 1}]`)),
-  ].join(', ');
-/** Adds the inserted deltas to the rows that exist. */
-const addedToRows = `on conflict (unit_id, basis, year, period) do update set ${applied.map((c) => `${c} = rollup.${c} + excluded.${c}`).join(', ')}`;
-
-// Rows in one global order, so concurrent writers never deadlock: the unit first, then its ancestors upwards (an
-// ancestor's level is the unit's less its depth, so this is by level, deepest first), and by period. The root's
-// rows, which every writer shares, are taken last and held the shortest.
-const applyDeltasSql = `
+// The rows come summed and ordered from `applyRollupChanges`: the i-th row is the i-th element of each array (`v` a
+// bigint[][] of `applied` counts, `a` a numeric[][] of the amounts), inserted in that order (`order by i`), so its
+// row locks are taken in it. The arrays are the statement's typed parameters: converted once per execution, not at
+// each of their 170 references.
+const applyChangesSql = `
   insert into rollup (unit_id, basis, year, period, ${applied.join(', ')})
-  select c.ancestor_id, ?::varchar, ?::smallint, d.v[d.i][1]::smallint,
-    ${deltaValues((x) => x)}
-  from (select x.v, x.a, i from (select ?::bigint[] as v, ?::numeric[] as a) x cross join generate_subscripts(x.v, 1) as i) d
-  cross join unit_closure c
-  where c.descendant_id = ?::int
-  order by c.depth, d.v[d.i][1]
-  ${addedToRows}`;
+  select d.ids[i], ?::varchar, d.years[i], d.periods[i],
+    ${[...['int', 'int', 'int'].map((cast, k) => `d.v[i][${k + 1}]::${cast}`), ...counts.map((_, k) => `d.v[i][${k + 4}]`), ...amounts.map((_, k) => `d.a[i][${k + 1}]`)].join(', ')}
+  from (select ?::int[] as ids, ?::smallint[] as years, ?::smallint[] as periods, ?::bigint[] as v, ?::numeric[] as a) d
+  cross join generate_subscripts(d.ids, 1) as i
+  order by i
+  on conflict (unit_id, basis, year, period) do update set ${applied.map((c) => `${c} = rollup.${c} + excluded.${c}`).join(', ')}`;
 
-/**
- * The statement that adds the rows of a write's delta (`rollupDelta`, rollup-delta.ts) to the rollups of the
- * unit and every ancestor; null when the write changed no contribution. Writers run it last, with the commit: the
- * rollup rows of a city and its province are what every submitter in the city waits for.
- */
-export function applyRollupDeltas(unitId: number, year: number, basis: Basis, delta: RollupDelta): Statement | null {
-  if (typeof delta.rollup_counts !== 'string') return null;
-  return { sql: applyDeltasSql, values: [basis, year, delta.rollup_counts, delta.rollup_amounts, unitId] };
+interface SummedRow {
+  unitId: number;
+  /** The unit's distance from its root: rows are locked deepest level first. */
+  level: number;
+  year: number;
+  period: number;
+  counts: number[];
+  amounts: bigint[];
 }
 
-// The same order for the rows of several writes at once: by the ancestor's level in the hierarchy (its distance from
-// the root; deepest first), then the ancestor, the year and the period. For one write it is the order above (one
-// ancestor per level, one year), so batches and single writers take shared rows in one global order.
-// The writes' arrays come as text and are cast once (materialized): referred to 170 times, a cast in a subquery that
-// PostgreSQL pulls up would parse the text again at every reference.
-const applyBatchSql = `
-  with writes as materialized (
-    select w.unit_id, w.year, w.v::bigint[] as v, w.a::numeric[] as a
-    from unnest(?::int[], ?::smallint[], ?::text[], ?::text[]) as w (unit_id, year, v, a)
-  )
-  insert into rollup (unit_id, basis, year, period, ${applied.join(', ')})
-  select c.ancestor_id, ?::varchar, d.year, d.v[d.i][1]::smallint,
-    ${deltaValues((x) => `sum(${x})`)}
-  from (
-    select w.unit_id, w.year, w.v, w.a, i
-    from writes w cross join generate_subscripts(w.v, 1) as i
-  ) d
-  join unit_closure c on c.descendant_id = d.unit_id
-  cross join lateral (select max(l.depth) as level from unit_closure l where l.descendant_id = c.ancestor_id) l
-  group by l.level, c.ancestor_id, d.year, d.v[d.i][1]
-  order by l.level desc, c.ancestor_id, d.year, d.v[d.i][1]
-  ${addedToRows}`;
-
 /**
- * One statement that adds the rollup changes of several writes (a batch of submissions, reports/submission-batch.ts)
- * to the rollups of their units and every ancestor: a row shared by several writes (the city's, the province's) is
- * updated once, with their sum. Null when none of the writes changed a contribution.
+ * The statement that adds the rollup changes of one write or several (a batch of submissions,
+ * reports/submission-batch.ts) to the rollups of their units and every ancestor, writers' last statement, sent with
+ * the commit: the rows of a city and its province are what every submitter in the city waits for. A row several
+ * writes share (the city's, the province's) is summed here and updated once. Null when no row changes.
+ *
+ * Rows are locked in one global order, so concurrent writers (batches, single writes, approvals, other hub
+ * processes) never deadlock: by the unit's level in the hierarchy, deepest first, then the unit, the year and the
+ * period. The root's rows, which every writer shares, are taken last and held the shortest.
  */
-export function applyRollupDeltaBatch(basis: Basis, writes: { unitId: number; year: number; delta: RollupDelta }[]): Statement | null {
-  const changed = writes.filter((w) => typeof w.delta.rollup_counts === 'string');
+export function applyRollupChanges(basis: Basis, writes: { year: number; change: RollupChange }[]): Statement | null {
+  const rows = new Map<string, SummedRow>();
+  for (const { year, change } of writes) {
+    const top = change.ancestors.length - 1;
+    change.ancestors.forEach((unitId, depth) => {
+      for (const p of change.periods) {
+        const key = `${unitId}|${year}|${p.key}`;
+        let row = rows.get(key);
+        if (!row) rows.set(key, (row = { unitId, level: top - depth, year, period: p.key, counts: p.counts.map(() => 0), amounts: p.amounts.map(() => 0n) }));
+        for (let k = 0; k < p.counts.length; k++) row.counts[k] += p.counts[k];
+        for (let k = 0; k < p.amounts.length; k++) row.amounts[k] += p.amounts[k];
+      }
+    });
+  }
+  // Changes that cancel out within a batch leave their rows alone.
+  const changed = [...rows.values()].filter((r) => r.counts.some((v) => v !== 0) || r.amounts.some((v) => v !== 0n));
   if (!changed.length) return null;
+  changed.sort((a, b) => b.level - a.level || a.unitId - b.unitId || a.year - b.year || a.period - b.period);
+  const matrix = (cols: string[][]) => `{${cols.map((c) => `{${c.join(',')}}`).join(',')}}`;
   return {
-    sql: applyBatchSql,
-    values: [changed.map((w) => w.unitId), changed.map((w) => w.year), changed.map((w) => w.delta.rollup_counts), changed.map((w) => w.delta.rollup_amounts), basis],
+    sql: applyChangesSql,
+    values: [
+      basis,
+      `{${changed.map((r) => r.unitId).join(',')}}`,
+      `{${changed.map((r) => r.year).join(',')}}`,
+      `{${changed.map((r) => r.period).join(',')}}`,
+      matrix(changed.map((r) => r.counts.map(String))),
+      matrix(changed.map((r) => r.amounts.map(fromScaled))),
+    ],
   };
 }
 

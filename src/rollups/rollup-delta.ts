@@ -1,7 +1,7 @@
 /**
  * How one write changes a unit's contributions to the pre-aggregated rollups, computed in the hub from what the
  * write's transaction read under the unit-year lock (`rollupMembersStatement`), and added to the unit's and every
- * ancestor's rows by `applyRollupDeltas` / `applyRollupDeltaBatch` (preaggregate.ts) with the commit.
+ * ancestor's rows by `applyRollupChanges` (preaggregate.ts) with the commit.
  *
  * The time rules are those of `contributionsSql`: a unit's contribution to a period is its months in the period
  * (flows summed, an opening balance from its first month, a closing balance from its last) or, for a year, its annual
@@ -15,15 +15,19 @@
  */
 import type { Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
-import { fromScaled, toScaled } from '../format/decimal.js';
+import { toScaled } from '../format/decimal.js';
 import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
 import { PERIODS } from './preaggregate.js';
 
-/** What `applyRollupDeltas` takes: the rows of the delta as array literals (see `rollupDelta`), absent when none. */
-export interface RollupDelta {
-  rollup_counts?: string;
-  rollup_amounts?: string;
+/**
+ * How a write changes its unit's contributions: per period whose rollups change, the change of [unit_count,
+ * annual_units, unit_months, the count cells…] and of the amount cells (in 1/10000, `toScaled`); and the unit's
+ * ancestors, itself first, then upwards to its root, to whose rows `applyRollupChanges` (preaggregate.ts) adds it.
+ */
+export interface RollupChange {
+  ancestors: number[];
+  periods: { key: number; counts: number[]; amounts: bigint[] }[];
 }
 
 const balanceIndexes = cells.flatMap((c, i) => (c.aggregation === 'flow' ? [] : [i]));
@@ -33,21 +37,27 @@ const amountIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
 // Every balance is a count (the catalogue's opening and closing application balances): kept as numbers below.
 if (balanceIndexes.some((i) => cells[i].kind === 'amount')) throw new Error('a balance cell that is an amount: rollup-delta.ts sums balances as counts');
 
-const membersSql = (basis: Basis) => `select r.month, case when r.month is not distinct from ?::smallint or ?::smallint is null
-    then ${cellsArraySql('v')} else array[${balanceIndexes.map((i) => `v.${cells[i].sqlColumn}`).join(', ')}]::text end as figures
-  from report r join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(basis)}
-  where r.unit_id = ?::int and r.year = ?::smallint and r.scope = 'SELF'`;
+// A row even for a unit with no figures yet (members null): the ancestors come with it.
+const membersSql = (basis: Basis) => `select c.ancestors, m.month, m.figures
+  from (select array_agg(ancestor_id order by depth)::text as ancestors from unit_closure where descendant_id = ?::int) c
+  left join lateral (
+    select r.month, case when r.month is not distinct from ?::smallint or ?::smallint is null
+      then ${cellsArraySql('v')} else array[${balanceIndexes.map((i) => `v.${cells[i].sqlColumn}`).join(', ')}]::text end as figures
+    from report r join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(basis)}
+    where r.unit_id = ?::int and r.year = ?::smallint and r.scope = 'SELF'
+  ) m on true`;
 const MEMBERS = new Map<Basis, string>();
 
 /**
  * The unit's SELF figures of the year on a basis as they stand before a write to `month` (null: the annual report):
  * a row per month or annual report with figures, all cells for the member written (and for every member when the
  * annual report is written: the months' flows leave the year then), the balance cells only for the others (their
- * flows count on both sides of the write, and cancel). Run under the unit-year lock, after it was taken.
+ * flows count on both sides of the write, and cancel); and, on every row, the unit's ancestors. Run under the
+ * unit-year lock, after it was taken.
  */
 export function rollupMembersStatement(basis: Basis, unitId: number, year: number, month: number | null): Statement {
   const sql = MEMBERS.get(basis) ?? MEMBERS.set(basis, membersSql(basis)).get(basis)!;
-  return { sql, values: [month, month, unitId, year] };
+  return { sql, values: [unitId, month, month, unitId, year] };
 }
 
 interface Member {
@@ -59,7 +69,7 @@ interface Member {
 }
 
 function members(rows: Record<string, unknown>[]): Member[] {
-  return rows.map((row) => {
+  return rows.filter((row) => row.figures !== null).map((row) => {
     const items = arrayLiteralItems(row.figures as string);
     if (items.length === cells.length) return { month: (row.month as number | null) ?? null, values: listFromItems(items), full: true };
     const values: CellList = new Array(cells.length);
@@ -83,18 +93,18 @@ function flowValues(m: Member): CellList {
 }
 
 /**
- * The delta of replacing the member `month` (null: the annual report) of `rows` (`rollupMembersStatement`) by the
- * figures `next` (catalogue order): one row per period whose rollups change, in the literal form the apply statements
- * take — `rollup_counts` a bigint[][] of [period, unit_count, annual_units, unit_months, the count cells…] and
- * `rollup_amounts` a numeric[][] of the amount cells, both ordered by period. Empty when nothing changes.
+ * The change of replacing the member `month` (null: the annual report) of `rows` (`rollupMembersStatement`) by the
+ * figures `next` (catalogue order): the periods whose rollups change, each after minus before, by period; none when
+ * nothing changes.
  */
-export function rollupDelta(rows: Record<string, unknown>[], month: number | null, next: CellList): RollupDelta {
+export function rollupDelta(rows: Record<string, unknown>[], month: number | null, next: CellList): RollupChange {
+  if (!rows.length) throw new Error('rollup delta: the unit-year read returned no row (the unit has no closure rows)');
+  const ancestors = arrayLiteralItems(rows[0].ancestors as string).map(Number);
   const before = members(rows);
   const written: Member = { month, values: next, full: true };
   const after = [...before.filter((m) => m.month !== month), written];
   const keys = month === null ? [0] : [0, month, 100 + Math.ceil(month / 3)];
-  const countRows: string[] = [];
-  const amountRows: string[] = [];
+  const periods: RollupChange['periods'] = [];
   for (const key of keys.sort((a, b) => a - b)) {
     const period = PERIODS.find((p) => p.key === key)!;
     const a = counted(after, period);
@@ -118,15 +128,13 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
       const [x, y] = cells[i].aggregation === 'opening' ? [firstA, firstB] : [lastA, lastB];
       change[i] = Number(x?.values[i] ?? 0) - Number(y?.values[i] ?? 0);
     }
-    const head = [
+    const counts = [
       Number(a.length > 0) - Number(b.length > 0),
       a.filter((m) => m.month === null).length - b.filter((m) => m.month === null).length,
       a.filter((m) => m.month !== null).length - b.filter((m) => m.month !== null).length,
+      ...countIndexes.map((i) => change[i]),
     ];
-    const countValues = [...head, ...countIndexes.map((i) => change[i])];
-    if (countValues.every((v) => v === 0) && amounts.every((v) => v === 0n)) continue;
-    countRows.push(`{${key},${countValues.join(',')}}`);
-    amountRows.push(`{${amounts.map(fromScaled).join(',')}}`);
+    if (counts.some((v) => v !== 0) || amounts.some((v) => v !== 0n)) periods.push({ key, counts, amounts });
   }
-  return countRows.length ? { rollup_counts: `{${countRows.join(',')}}`, rollup_amounts: `{${amountRows.join(',')}}` } : {};
+  return { ancestors, periods };
 }
