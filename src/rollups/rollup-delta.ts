@@ -98,8 +98,9 @@ function flowValues(m: Member): CellList {
  * nothing changes.
  */
 export function rollupDelta(rows: Record<string, unknown>[], month: number | null, next: CellList): RollupChange {
-  if (!rows.length) throw new Error('rollup delta: the unit-year read returned no row (the unit has no closure rows)');
-  const ancestors = arrayLiteralItems(rows[0].ancestors as string).map(Number);
+  // Every unit has its own closure row (the unit table's trigger adds it): without one, its rollups cannot be kept.
+  if (typeof rows[0]?.ancestors !== 'string') throw new Error('rollup delta: the unit has no rows in unit_closure');
+  const ancestors = arrayLiteralItems(rows[0].ancestors).map(Number);
   const before = members(rows);
   const written: Member = { month, values: next, full: true };
   const after = [...before.filter((m) => m.month !== month), written];
