@@ -1,9 +1,13 @@
 /**
- * `npm run bench:side-by-side -- <seconds> <reps> "<name>|<ENV>=<value>,…" "<name>|…" …`: hubs that differ only in
- * their settings, started side by side on the benchmark's province data (`.data/bench-province`, generated when
+ * `npm run bench:side-by-side -- <seconds> <reps> [--submissions] "<name>|<ENV>=<value>,…[|<entry>]" "<name>|…" …`:
+ * hubs that differ only in their settings (or, with an entry, in their build: another checkout's
+ * `dist/src/main.js`), started side by side on the benchmark's province data (`.data/bench-province`, generated when
  * missing or changed), measured interleaved on the top, city and county rollups (10 connections) and the mixed load
- * (50), medians of the repetitions, with each hub's RSS during the mixed load. How the README's side-by-side figures
- * of a setting are made, e.g. `npm run bench:side-by-side -- 5 3 "heap60|HEAP_GROWING_PERCENT=60" "heap100|HEAP_GROWING_PERCENT=100"`.
+ * (50), medians of the repetitions, with each hub's RSS during the mixed load; with `--submissions`, on the
+ * benchmark's submissions instead (32 connections re-submitting one city's reports; they add revisions, so the next
+ * run generates the data again). How the README's side-by-side figures are made, e.g.
+ * `npm run bench:side-by-side -- 5 3 "heap60|HEAP_GROWING_PERCENT=60" "heap100|HEAP_GROWING_PERCENT=100"` or
+ * `npm run bench:side-by-side -- 5 5 --submissions "before||/tmp/before/dist/src/main.js" "after|"`.
  * Prints progress on stderr and the figures on stdout; writes nothing else.
  */
 import { readFileSync } from 'node:fs';
@@ -13,11 +17,13 @@ import { loadConfig } from '../src/config.js';
 import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from './database.js';
 import { measureInterleaved, type Target } from './load.js';
 import { BENCH_AUTH_SECRET, progress, startHub, stopAll } from './peers.js';
-import { readScenarios, SUBMIT_MONTH } from './scenarios.js';
+import { readScenarios, submissionScenario, SUBMIT_MONTH } from './scenarios.js';
 
-const [seconds, reps, ...specs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const submissions = args.includes('--submissions');
+const [seconds, reps, ...specs] = args.filter((a) => a !== '--submissions');
 if (!Number(seconds) || !Number(reps) || specs.length < 2) {
-  throw new Error('usage: npm run bench:side-by-side -- <seconds> <reps> "<name>|<ENV>=<value>,…" "<name>|…" (two hubs or more)');
+  throw new Error('usage: npm run bench:side-by-side -- <seconds> <reps> [--submissions] "<name>|<ENV>=<value>,…[|<entry>]" "<name>|…" (two hubs or more)');
 }
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
@@ -28,17 +34,21 @@ try {
   const db = await prepareDatabase(embedded, 'province', 1);
   const sample = await sampleUnits(db.url, SUBMIT_MONTH);
   const keys = loadTokenKeys(loadConfig({ AUTH_SECRET: BENCH_AUTH_SECRET }).auth);
-  // Reads as the benchmark makes them: the province's oversight office, so every read pays the access check.
-  const token = await signToken(keys, { unitCode: sample.top.code, role: Role.OVERSIGHT }, '12h');
+  // Reads as the benchmark makes them: the province's oversight office, so every read pays the access check;
+  // submissions with the benchmark's administrator token.
+  const token = submissions
+    ? await signToken(keys, { unitCode: '*', role: Role.ADMIN }, '12h')
+    : await signToken(keys, { unitCode: sample.top.code, role: Role.OVERSIGHT }, '12h');
   const hubs: (Target & { pid: number })[] = [];
   for (const spec of specs) {
-    const [name, settings = ''] = spec.split('|');
+    const [name, settings = '', entry] = spec.split('|');
     const env = Object.fromEntries(settings.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    const hub = await startHub(name, db.url, 'preaggregated', 'province', env);
+    const hub = entry ? await startHub(name, db.url, 'preaggregated', 'province', env, entry) : await startHub(name, db.url, 'preaggregated', 'province', env);
     hubs.push({ name, kind: 'hub', url: hub.url, token, pid: hub.pid });
   }
   const reads = readScenarios(sample, new Map());
-  const scenarios = [...reads.slice(0, 3), reads[reads.length - 1]]; // the three rollups and the mixed load
+  // the three rollups and the mixed load, or the submissions
+  const scenarios = submissions ? [submissionScenario(sample)] : [...reads.slice(0, 3), reads[reads.length - 1]];
   let phase = '';
   const rssDuringMixed = new Map<string, number[]>(hubs.map((h) => [h.name, []]));
   const sampler = setInterval(() => {
