@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, ErrorCode } from '../graphql/errors.js';
 import type { Period } from '../reports/period.js';
 import { monthsOf } from '../rollups/aggregate.sql.js';
+import { DEADLINES_CHANGED, EVERY_YEAR, rollupsCommitted } from '../rollups/rollup-changes.js';
 import type { Unit } from '../units/unit.entity.js';
 import { completenessParams, DEFAULT_ANNUAL_DAY, DEFAULT_ANNUAL_MONTH, DEFAULT_MONTHLY_DAY, perUnitCompletenessSql } from './completeness.sql.js';
 import { Completeness, CompletenessStatus, Deadlines, ReportKind, UnitCompleteness, type SetDeadlinesInput } from './completeness.types.js';
@@ -85,5 +86,7 @@ export async function setDeadlines(em: EntityManager, unit: Unit, input: SetDead
        annual_day = excluded.annual_day, updated_at = now()`,
     [unit.id, monthlyDay, annualMonth, annualDay],
   );
+  // Subscribed dashboards in its subtree and above it follow completeness, which deadlines decide.
+  rollupsCommitted(em, [{ basis: DEADLINES_CHANGED, year: EVERY_YEAR, month: null, unitId: unit.id }]);
   return Object.assign(new Deadlines(), { monthlyDay, annualMonth, annualDay, setBy: unit.code });
 }

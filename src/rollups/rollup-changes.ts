@@ -28,16 +28,23 @@ const RECONNECT_MS = 1_000;
 
 /**
  * A committed change of a unit's report: a month's (1-12) or its annual report's (month null), of its figures on a
- * basis, or of its status only (`STATUS`: returned or reopened; completeness changes, figures do not).
+ * basis, or of its status only (`STATUS`: returned or reopened; completeness changes, figures do not). Or a change of
+ * the hierarchy that concerns every period (year 0): a unit added (`UNITS`: its ancestors' rollups count one unit more,
+ * their completeness expects it), or a deadline rule set at a unit (`DEADLINES`: the completeness of its subtree, and
+ * of the units above it, may change; figures do not).
  */
 export interface RollupChange {
-  basis: Basis | typeof STATUS_ONLY;
+  basis: Basis | typeof STATUS_ONLY | typeof UNITS_CHANGED | typeof DEADLINES_CHANGED;
   year: number;
   month: number | null;
   unitId: number;
 }
 
 export const STATUS_ONLY = 'STATUS';
+export const UNITS_CHANGED = 'UNITS';
+export const DEADLINES_CHANGED = 'DEADLINES';
+/** The year of a change that concerns every period. */
+export const EVERY_YEAR = 0;
 
 /**
  * What a subscriber watches: a unit's subtree, for the months of a period in some years (a whole year also its annual
@@ -242,24 +249,30 @@ export class RollupFeed {
       return;
     }
     try {
-      const changed = [...new Set(notification.flatMap(([, , , ids]) => ids))];
-      // grain: one row per changed unit and each of its ancestors (itself included)
+      // A deadline rule concerns the units below it too: their ancestors are read with the changed units'.
+      const watchedBelow = notification.some(([basis]) => basis === DEADLINES_CHANGED) ? [...this.watchers].map((w) => w.watched.unitId) : [];
+      const units = [...new Set([...notification.flatMap(([, , , ids]) => ids), ...watchedBelow])];
+      // grain: one row per changed (or watched) unit and each of its ancestors (itself included)
       const rows = await this.em.fork().execute<{ unit_id: number; ancestor_id: number }[]>(
         'select descendant_id as unit_id, ancestor_id from unit_closure where descendant_id = any(?::int[])',
         // as an array literal: the ORM would spread a JavaScript array into a list
-        [`{${changed.join(',')}}`],
+        [`{${units.join(',')}}`],
       );
       const above = new Map<number, number[]>();
       for (const r of rows) above.set(r.unit_id, [...(above.get(r.unit_id) ?? []), r.ancestor_id]);
+      const within = (unit: number, ancestor: number) => above.get(unit)?.includes(ancestor) ?? false;
       for (const watcher of this.watchers) {
         const w = watcher.watched;
-        const concerned = notification.some(
-          ([basis, year, month, ids]) =>
+        const concerned = notification.some(([basis, year, month, ids]) => {
+          if (basis === UNITS_CHANGED) return ids.some((id) => within(id, w.unitId));
+          if (basis === DEADLINES_CHANGED) return w.basis === null && ids.some((id) => within(id, w.unitId) || within(w.unitId, id));
+          return (
             (w.basis === null || basis === w.basis) &&
             w.years.includes(year) &&
             (month === 0 ? w.useAnnual : month >= w.firstMonth && month <= w.lastMonth) &&
-            ids.some((id) => above.get(id)?.includes(w.unitId)),
-        );
+            ids.some((id) => within(id, w.unitId))
+          );
+        });
         if (concerned) {
           this.stats.signalled++;
           watcher.signal();

@@ -5,6 +5,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from '../auth/access.js';
 import { AppError, ErrorCode, notFound } from '../graphql/errors.js';
+import { EVERY_YEAR, rollupsCommitted, UNITS_CHANGED } from '../rollups/rollup-changes.js';
 import { assertCodeFitsKind, normaliseUnitCode } from './unit-code.js';
 import { Unit } from './unit.entity.js';
 import type { CreateUnitInput } from './unit.inputs.js';
@@ -35,6 +36,8 @@ export async function createUnit(em: EntityManager, loaders: UnitLoaders, access
     throw error;
   }
   loaders.byCode.clear(code).prime(code, unit);
+  // Subscribers above it count one unit more (rollup sources, completeness).
+  rollupsCommitted(em, [{ basis: UNITS_CHANGED, year: EVERY_YEAR, month: null, unitId: unit.id }]);
   return unit;
 }
 

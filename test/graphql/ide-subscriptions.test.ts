@@ -28,6 +28,9 @@ class PageWebSocket extends WebSocket {
 beforeAll(async () => {
   hub = await startTestHub();
   await createUnits(hub, smallTree);
+  // Each unit added is told to subscribers within the feed's 50 ms: a subscription started before that would get an
+  // event for it, and the test would take that for the event of its write.
+  await new Promise((resolve) => setTimeout(resolve, 400));
   const origin = hub.url.replace(/\/graphql$/, '');
   const asset = async (name: string) => {
     const res = await fetch(`${origin}/ide/assets/${name}`);

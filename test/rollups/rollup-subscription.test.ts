@@ -230,6 +230,42 @@ describe('dashboardUpdates', () => {
     expect(updates.results).toHaveLength(5);
   });
 
+  it('pushes the dashboard when a unit is added below it or a deadline rule set above or below it; a rollup when a unit is added', async () => {
+    await settle();
+    const SOURCES = `subscription($u: String!, $p: PeriodInput!) { rollupUpdates(unitCode: $u, period: $p) { sources { unitsInSubtree } } }`;
+    const CREATE = `mutation($i: CreateUnitInput!) { createUnit(input: $i) { code } }`;
+    const DEADLINES = `mutation($u: String!) { setDeadlines(input: { unitCode: $u, monthlyDay: 15, annualMonth: 2, annualDay: 28 }) { setBy } }`;
+    const oversight = connect(hub.url, await hub.tokenFor('441802', 'OVERSIGHT'));
+    const dashboard = subscribe(oversight, DASHBOARD_UPDATES, { u: '441802', y: 2024 });
+    const sources = subscribe(oversight, SOURCES, { u: '441802', p: MARCH });
+    const [first] = await dashboard.count(1);
+    const [before] = await sources.count(1);
+    const units = (event: any) => event.data.dashboardUpdates.completeness.units;
+
+    // A town added below 441802: both pushed, each counting it.
+    dataOf(await hub.gql(CREATE, { i: { code: '441802101', name: '东城街道', kind: 'SUBDISTRICT', parentCode: '441802' } }));
+    const [, second] = await dashboard.count(2);
+    const [, after] = await sources.count(2);
+    expect(units(second)).toBe(units(first) + 1);
+    expect(after.data.rollupUpdates.sources.unitsInSubtree).toBe(before.data.rollupUpdates.sources.unitsInSubtree + 1);
+
+    // Elsewhere: a unit in the sibling district, and a deadline rule there. Nothing is pushed.
+    dataOf(await hub.gql(CREATE, { i: { code: '441803103', name: '山塘镇', kind: 'TOWN', parentCode: '441803' } }));
+    dataOf(await hub.gql(DEADLINES, { u: '441803' }));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(dashboard.results).toHaveLength(2);
+    expect(sources.results).toHaveLength(2);
+
+    // A deadline rule at the city, above 441802, and one at a town below it: the dashboard only (figures are the same).
+    dataOf(await hub.gql(DEADLINES, { u: '441800' }));
+    await dashboard.count(3);
+    dataOf(await hub.gql(DEADLINES, { u: '441802001' }));
+    await dashboard.count(4);
+    await settle();
+    expect(dashboard.results).toHaveLength(4);
+    expect(sources.results).toHaveLength(2);
+  });
+
   it('is refused for a subtree the token does not cover (FORBIDDEN) and for a year before the regulation (INVALID_PERIOD)', async () => {
     const client = connect(hub.url, await hub.tokenFor('441803', 'OVERSIGHT'));
     const forbidden = subscribe(client, DASHBOARD_UPDATES, { u: '441802', y: 2024 });
