@@ -2,9 +2,9 @@
  * `dashboardUpdates`: the `dashboard` of a unit and year pushed to a dashboard frontend — at once, then again after
  * every committed write that can change it: a submission, approval, return or reopening anywhere in the unit's
  * subtree for the year or the year before (the headline figures compare the two), on any basis (completeness and
- * warnings follow every status). Over WebSocket (graphql-ws), see graphql/websocket.ts; the feed of changes is
- * rollups/rollup-changes.ts. At most one event a second (DASHBOARD_PUSH_INTERVAL_MS). Not pushed: a new unit or
- * deadline rule, which shows with the next event.
+ * warnings follow every status); a unit added below it; a deadline rule set at, above or below it. Over WebSocket
+ * (graphql-ws), see graphql/websocket.ts; the feed of changes is rollups/rollup-changes.ts. At most one event a
+ * second (DASHBOARD_PUSH_INTERVAL_MS).
  */
 import { Args, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
@@ -24,7 +24,7 @@ export const DASHBOARD_PUSH_INTERVAL_MS = 1_000;
 export class DashboardSubscriptionResolver {
   @Subscription(() => Dashboard, {
     description:
-      'The `dashboard` of a unit and year, pushed at once and again after every committed submission, approval, return or reopening in its subtree for that year or the year before. Over WebSocket (graphql-ws protocol) at /graphql.',
+      'The `dashboard` of a unit and year, pushed at once and again after every committed submission, approval, return or reopening in its subtree for that year or the year before, a unit added below it, or a deadline rule set at, above or below it. Over WebSocket (graphql-ws protocol) at /graphql.',
     subscribe: ({ args, context }) => dashboardUpdates(context as Context, args as DashboardArgs),
   })
   // The arguments are read by `subscribe`; declared here for the schema, the `dashboard` query's own.

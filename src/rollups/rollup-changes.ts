@@ -1,13 +1,15 @@
 /**
- * The feed of committed rollup changes, for subscriptions (`rollupUpdates`): which units' figures of which basis,
- * year and month changed, told to every hub process on the database through PostgreSQL's LISTEN/NOTIFY.
+ * The feed of committed rollup changes, for subscriptions (`rollupUpdates`, `dashboardUpdates`): which units' figures
+ * of which basis, year and month changed (or their status, or the hierarchy: see `RollupChange`), told to every hub
+ * process on the database through PostgreSQL's LISTEN/NOTIFY.
  *
- * - Writers call `committed` after their transaction has committed (submissions alone or in a batch, approvals).
+ * - Writers call `committed` after their transaction has committed (submissions alone or in a batch, reviews, units
+ *   added, deadline rules set).
  *   Changes are gathered for up to FLUSH_MS and sent as one NOTIFY, outside the write transaction: a NOTIFY in it
  *   would hold PostgreSQL's notification lock through the commit's flush, and serialise every submitter's commit.
  * - Each hub keeps one connection that LISTENs (reconnecting when it breaks), and on a notification asks which
  *   ancestors the changed units have (one statement, only when it has watchers) and signals the watchers whose
- *   unit is one of them, for a period the change falls in. Its own changes come back the same way, so one process
+ *   unit is one of them, for a period the change falls in (a deadline rule: also the watchers below it). Its own changes come back the same way, so one process
  *   or several behave alike.
  * - A watcher keeps a flag, not a queue: changes that come while its subscriber is still reading collapse into one
  *   more read.

@@ -1,7 +1,7 @@
 /**
  * `rollupUpdates`: a rollup pushed to a dashboard — at once, then again after every committed write that changes it
- * (a submission or an approval anywhere in the unit's subtree, for a month of the period), from any hub process on
- * the database (rollup-changes.ts). Over WebSocket (graphql-ws), see graphql/websocket.ts.
+ * (a submission or an approval anywhere in the unit's subtree, for a month of the period; a unit added below it),
+ * from any hub process on the database (rollup-changes.ts). Over WebSocket (graphql-ws), see graphql/websocket.ts.
  */
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
@@ -24,7 +24,7 @@ interface Args {
 export class RollupSubscriptionResolver {
   @Subscription(() => Rollup, {
     description:
-      'The `rollup` of a unit, pushed at once and again after every committed write that changes it (a submission or approval in its subtree, for a month of the period). Over WebSocket (graphql-ws protocol) at /graphql.',
+      'The `rollup` of a unit, pushed at once and again after every committed write that changes it (a submission or approval in its subtree, for a month of the period, or a unit added below it). Over WebSocket (graphql-ws protocol) at /graphql.',
     subscribe: ({ args, context }) => rollupUpdates(context as Context, args as Args),
   })
   rollupUpdates(
