@@ -43,7 +43,8 @@ try {
   for (const spec of specs) {
     const [name, settings = '', entry] = spec.split('|');
     const env = Object.fromEntries(settings.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    const hub = entry ? await startHub(name, db.url, 'preaggregated', 'province', env, entry) : await startHub(name, db.url, 'preaggregated', 'province', env);
+    // No entry: startHub's own default, this checkout's build.
+    const hub = await startHub(name, db.url, 'preaggregated', 'province', env, entry);
     hubs.push({ name, kind: 'hub', url: hub.url, token, pid: hub.pid });
   }
   const reads = readScenarios(sample, new Map());

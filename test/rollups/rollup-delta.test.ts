@@ -3,6 +3,7 @@ import { cells } from '../../src/format/catalogue.js';
 import { fromScaled, toScaled } from '../../src/format/decimal.js';
 import { Basis } from '../../src/reports/report-status.js';
 import { applyRollupChanges } from '../../src/rollups/preaggregate.js';
+import { random } from '../../seeds/synthetic-figures.js';
 import { rollupDelta, type RollupChange } from '../../src/rollups/rollup-delta.js';
 
 /**
@@ -19,11 +20,6 @@ const isAmount = cells.map((c) => c.kind === 'amount');
 
 function randomFigures(rng: () => number): Figures {
   return cells.map((c) => (c.kind === 'amount' ? fromScaled(BigInt(Math.floor(rng() * 2_000_000))) : Math.floor(rng() * 50)));
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
 /** The rows `rollupMembersStatement` returns: all cells of the member written (of every member when the annual report is), balances of the others. */
@@ -70,7 +66,7 @@ function expectedChange(before: Member[], month: number | null, next: Figures) {
 
 describe('the delta of a write (rollup-delta.ts)', () => {
   it('equals after minus before, recomputed, for 2,000 random years: gaps, first and last months moving, annual reports', () => {
-    const rng = seeded(42);
+    const rng = random(42);
     let annualWrites = 0;
     let withAnnual = 0;
     for (let run = 0; run < 2000; run++) {
@@ -91,13 +87,13 @@ describe('the delta of a write (rollup-delta.ts)', () => {
   });
 
   it('is empty when the figures written are those already counted', () => {
-    const rng = seeded(1);
+    const rng = random(1);
     const members: Member[] = [3, 4, 5].map((month) => ({ month, figures: randomFigures(rng) }));
     expect(rollupDelta(rows(members, 4), 4, members[1].figures).periods).toEqual([]);
   });
 
   it('gives a unit with no figures yet its ancestors, and a first month a unit, a month and its figures', () => {
-    const figures = randomFigures(seeded(2));
+    const figures = randomFigures(random(2));
     const change = rollupDelta(rows([], 2, [9, 4]), 2, figures);
     expect(change.ancestors).toEqual([9, 4]);
     expect(change.periods.map((p) => [p.key, ...p.counts.slice(0, 3)])).toEqual([[0, 1, 0, 1], [2, 1, 0, 1], [101, 1, 0, 1]]);
