@@ -33,7 +33,7 @@ import {
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupChanges } from '../rollups/preaggregate.js';
-import { rollupDelta, rollupMembersStatement, type RollupChange } from '../rollups/rollup-delta.js';
+import { rollupDelta, rollupMembersStatement, type ContributionChange } from '../rollups/rollup-delta.js';
 import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { writeTransaction, type Sql, type Statement } from '../db/write-transaction.js';
 import { submissionQueue } from './submission-batch.js';
@@ -120,7 +120,7 @@ export type OpeningRows = [locked: Record<string, unknown>[], read: Record<strin
  */
 export type WriteDecision =
   | { replay: { reportId: number; revision: number } }
-  | { write: Statement; rollups: RollupTarget | null; delta: RollupChange | null; complete(row: Record<string, unknown>): Stored };
+  | { write: Statement; rollups: RollupTarget | null; delta: ContributionChange | null; complete(row: Record<string, unknown>): Stored };
 
 export function pendingWrite(key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): PendingWrite {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };

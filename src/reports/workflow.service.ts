@@ -13,7 +13,7 @@ import { findRevision, lockReport, writeState, type ReportState, type RollupTarg
 import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupChanges } from '../rollups/preaggregate.js';
-import { rollupDelta, rollupMembersStatement, type RollupChange } from '../rollups/rollup-delta.js';
+import { rollupDelta, rollupMembersStatement, type ContributionChange } from '../rollups/rollup-delta.js';
 import { listOfValues } from '../format/figures.js';
 import { rollupsCommitted, STATUS_ONLY } from '../rollups/rollup-changes.js';
 import { writeTransaction } from '../db/write-transaction.js';
@@ -74,7 +74,7 @@ export async function review(
     const current = (await findRevision(sql, report.id, report.currentRevision))!;
     // Approval changes the figures of the APPROVED basis: the rollups above follow in this transaction.
     const rollups = key.scope === ReportScope.SELF && action === 'APPROVE' ? { basis: Basis.APPROVED, unitId: key.unitId, year: key.year, month: key.month } : null;
-    let delta: RollupChange | null = null;
+    let delta: ContributionChange | null = null;
     if (rollups) {
       // The figures approved are those submitted (a submitted report has no newer draft: it is its current revision).
       const approved = report.submittedRevision === current.revision ? current : (await findRevision(sql, report.id, report.submittedRevision!))!;

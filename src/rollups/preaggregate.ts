@@ -16,7 +16,7 @@ import { cells, type Cell } from '../format/catalogue.js';
 import { basisColumn, Basis } from '../reports/report-status.js';
 import { rebuildStatements } from './rebuild.js';
 import { fromScaled } from '../format/decimal.js';
-import type { RollupChange } from './rollup-delta.js';
+import type { ContributionChange } from './rollup-delta.js';
 
 /** Period keys of the rollup table: 1-12 the months, 101-104 the quarters, 0 the year. */
 export const PERIODS: { key: number; first: number; last: number }[] = [
@@ -118,7 +118,7 @@ interface SummedRow {
  * processes) never deadlock: by the unit's level in the hierarchy, deepest first, then the unit, the year and the
  * period. The root's rows, which every writer shares, are taken last and held the shortest.
  */
-export function applyRollupChanges(basis: Basis, writes: { year: number; change: RollupChange }[]): Statement | null {
+export function applyRollupChanges(basis: Basis, writes: { year: number; change: ContributionChange }[]): Statement | null {
   const rows = new Map<string, SummedRow>();
   for (const { year, change } of writes) {
     const top = change.ancestors.length - 1;

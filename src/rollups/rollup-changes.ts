@@ -9,8 +9,8 @@
  *   would hold PostgreSQL's notification lock through the commit's flush, and serialise every submitter's commit.
  * - Each hub keeps one connection that LISTENs (reconnecting when it breaks), and on a notification asks which
  *   ancestors the changed units have (one statement, only when it has watchers) and signals the watchers whose
- *   unit is one of them, for a period the change falls in (a deadline rule: also the watchers below it). Its own changes come back the same way, so one process
- *   or several behave alike.
+ *   unit is one of them, for a period the change falls in (a deadline rule: also the watchers below it). Its own
+ *   changes come back the same way, so one process or several behave alike.
  * - A watcher keeps a flag, not a queue: changes that come while its subscriber is still reading collapse into one
  *   more read.
  * Not durable: a notification sent while a hub is reconnecting is lost to it; a subscriber that reconnects gets the

@@ -24,8 +24,9 @@ import { PERIODS } from './preaggregate.js';
  * How a write changes its unit's contributions: per period whose rollups change, the change of [unit_count,
  * annual_units, unit_months, the count cells…] and of the amount cells (in 1/10000, `toScaled`); and the unit's
  * ancestors, itself first, then upwards to its root, to whose rows `applyRollupChanges` (preaggregate.ts) adds it.
+ * (The feed's `RollupChange`, rollup-changes.ts, is another thing: which unit and period changed, for subscribers.)
  */
-export interface RollupChange {
+export interface ContributionChange {
   ancestors: number[];
   periods: { key: number; counts: number[]; amounts: bigint[] }[];
 }
@@ -97,7 +98,7 @@ function flowValues(m: Member): CellList {
  * figures `next` (catalogue order): the periods whose rollups change, each after minus before, by period; none when
  * nothing changes.
  */
-export function rollupDelta(rows: Record<string, unknown>[], month: number | null, next: CellList): RollupChange {
+export function rollupDelta(rows: Record<string, unknown>[], month: number | null, next: CellList): ContributionChange {
   // Every unit has its own closure row (the unit table's trigger adds it): without one, its rollups cannot be kept.
   if (typeof rows[0]?.ancestors !== 'string') throw new Error('rollup delta: the unit has no rows in unit_closure');
   const ancestors = arrayLiteralItems(rows[0].ancestors).map(Number);
@@ -105,7 +106,7 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
   const written: Member = { month, values: next, full: true };
   const after = [...before.filter((m) => m.month !== month), written];
   const keys = month === null ? [0] : [0, month, 100 + Math.ceil(month / 3)];
-  const periods: RollupChange['periods'] = [];
+  const periods: ContributionChange['periods'] = [];
   for (const key of keys.sort((a, b) => a - b)) {
     const period = PERIODS.find((p) => p.key === key)!;
     const a = counted(after, period);

@@ -4,7 +4,7 @@ import { fromScaled, toScaled } from '../../src/format/decimal.js';
 import { Basis } from '../../src/reports/report-status.js';
 import { applyRollupChanges } from '../../src/rollups/preaggregate.js';
 import { random } from '../../seeds/synthetic-figures.js';
-import { rollupDelta, type RollupChange } from '../../src/rollups/rollup-delta.js';
+import { rollupDelta, type ContributionChange } from '../../src/rollups/rollup-delta.js';
 
 /**
  * The hub's delta of a write (rollup-delta.ts) against a plain recomputation: each period's contribution before and
@@ -101,7 +101,7 @@ describe('the delta of a write (rollup-delta.ts)', () => {
 });
 
 describe('applying the changes of several writes (applyRollupChanges)', () => {
-  const change = (ancestors: number[], key: number, count: number): RollupChange => ({
+  const change = (ancestors: number[], key: number, count: number): ContributionChange => ({
     ancestors,
     periods: [{ key, counts: [1, 0, 1, ...cells.filter((c) => c.kind !== 'amount').map(() => count)], amounts: [5n] }],
   });
@@ -127,7 +127,7 @@ describe('applying the changes of several writes (applyRollupChanges)', () => {
 
   it('leaves out rows whose changes cancel, and says null when nothing is left', () => {
     const up = change([5, 1], 3, 2);
-    const down: RollupChange = { ancestors: [5, 1], periods: up.periods.map((p) => ({ key: p.key, counts: p.counts.map((v) => -v), amounts: p.amounts.map((v) => -v) })) };
+    const down: ContributionChange = { ancestors: [5, 1], periods: up.periods.map((p) => ({ key: p.key, counts: p.counts.map((v) => -v), amounts: p.amounts.map((v) => -v) })) };
     expect(applyRollupChanges(Basis.SUBMITTED, [{ year: 2025, change: up }, { year: 2025, change: down }])).toBeNull();
     expect(applyRollupChanges(Basis.APPROVED, [{ year: 2025, change: { ancestors: [5, 1], periods: [] } }])).toBeNull();
   });
