@@ -12,7 +12,7 @@ import { canonicalValues, differingCells, emptyValues, listOfValues, readFigures
 import { checkIdentities } from '../format/identities.js';
 import { AppError, ErrorCode, ValidationFailedError } from '../graphql/errors.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
-import { requireUnit } from '../units/unit.service.js';
+import { unitDirectory } from '../units/unit-directory.js';
 import { checkSubmittablePeriod, makePeriod, previousReportPeriod } from './period.js';
 import type { ReportLoaders } from './report.loaders.js';
 import {
@@ -71,7 +71,8 @@ export async function writeReport(
   if (options.idempotencyKey && options.idempotencyKey.length > 200) {
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'an idempotency key has at most 200 characters', { length: options.idempotencyKey.length });
   }
-  const unit = await requireUnit(loaders.units, input.unitCode);
+  // The unit from the process's directory: a unit's identity never changes, and this saves a statement per write.
+  const unit = await unitDirectory(em).require(loaders.units, input.unitCode);
   await access.requireSubmit(unit);
   const reading = readFiguresInput(input.figures as Nested);
   const violations = checkIdentities(reading);
