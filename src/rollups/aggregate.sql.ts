@@ -13,6 +13,7 @@ import { cells as allCells, type Cell } from '../format/catalogue.js';
 import { valuesFromRow, type CellValues } from '../format/figures.js';
 import type { ReportScope } from '../reports/report-scope.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
+import { hasChildrenSql, ownRollupSql } from './preaggregate.js';
 
 export interface AggregateQuery {
   /** SQL whose rows are the units to aggregate for, in a column `group_id`; `?` placeholders take `params`. */
@@ -90,17 +91,26 @@ export function aggregateSql(q: AggregateQuery): { sql: string; params: unknown[
   return { sql, params };
 }
 
-/** The same rows from the `rollup` table: one row per group, read by primary key. */
+/**
+ * The same rows from the `rollup` table: one row per group, read by primary key; for a group without children,
+ * which has no stored rows, its own contribution computed from its reports (at most 13 of them).
+ */
 function preaggregatedSql(q: AggregateQuery): { sql: string; params: unknown[] } {
   const cells = q.cells ?? allCells;
+  const columns = `unit_count, annual_units, unit_months, ${cells.map((c) => c.sqlColumn).join(', ')}`;
   const sql = `
-    with groups as (${q.groups.sql})
+    with groups as (${q.groups.sql}),
+    asked as (select ?::int as year, ?::int as period)
     -- grain: one row per group (the pre-aggregated sums of its subtree)
     select g.group_id, r.annual_units, r.unit_count - r.annual_units as monthly_units, r.unit_months as months,
       ${cells.map((c) => `r.${c.sqlColumn}`).join(', ')}
-    from groups g join rollup r on r.unit_id = g.group_id and r.basis = ? and r.year = ? and r.period = ?
+    from groups g cross join asked k cross join lateral (
+      select ${columns} from rollup s where s.unit_id = g.group_id and s.basis = ? and s.year = k.year and s.period = k.period
+      union all
+      select ${columns} from (${ownRollupSql(q.basis, 'g.group_id', 'k.year', 'k.period')}) o where not ${hasChildrenSql('g.group_id')}
+    ) r
     where r.unit_count > 0`;
-  return { sql, params: [...q.groups.params, q.basis, q.year, periodKey(q)] };
+  return { sql, params: [...q.groups.params, q.year, periodKey(q), q.basis] };
 }
 
 /** The `rollup` table's `period`: 0 a year, 1-12 a month, 101-104 a quarter. */

@@ -10,22 +10,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
 import { coalescedRead, queryCoalesced } from '../db/coalesced.js';
-import type { Basis } from '../reports/report-status.js';
+import { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { UNIT_COLUMNS } from '../units/unit.loaders.js';
 import { periodKey } from './aggregate.sql.js';
+import { hasChildrenSql, ownRollupSql } from './preaggregate.js';
 
 const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
 const UNIT = UNIT_COLUMNS.split(', ');
-const READ = coalescedRead(`
+// The unit's stored row; for a unit without children, which has none, its own contribution from its reports. One
+// statement per basis (the basis picks the revisions the second branch reads).
+const readSql = (basis: Basis) => `
   select ${UNIT.map((c) => `u.${c}`).join(', ')},
-    (select ${cellsArraySql('r', COUNTS)}
-     from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells,
+    coalesce(
+      (select ${cellsArraySql('r', COUNTS)}
+       from rollup r where r.unit_id = u.id and r.basis = '${basis}' and r.year = k.year and r.period = k.period and r.unit_count > 0),
+      (select ${cellsArraySql('r', COUNTS)}
+       from (${ownRollupSql(basis, 'u.id', 'k.year', 'k.period')}) r where not ${hasChildrenSql('u.id')})
+    ) as cells,
     ${UNIT.map((c) => `v.${c} as viewer_${c}`).join(', ')},
     exists (select 1 from unit_closure c where c.ancestor_id = v.id and c.descendant_id = u.id) as viewer_within
-  from unit u left join unit v on v.code = ?
-  where u.code = ?`, ['varchar', 'int', 'int', 'varchar', 'varchar']);
+  from (select ?::int as year, ?::int as period) k cross join unit u left join unit v on v.code = ?
+  where u.code = ?`;
+const READ = new Map(Object.values(Basis).map((basis) => [basis, coalescedRead(readSql(basis), ['int', 'int', 'varchar', 'varchar'])]));
 
 /** A unit the read found: its id, and the managed entity, made (`em.map`) the first time it is asked for. */
 export interface FoundUnit {
@@ -54,8 +62,8 @@ function foundUnit(em: EntityManager, found: Record<string, unknown>, prefix: st
 
 /** `viewerCode`: the unit code of the token (null for a token of the whole hierarchy, which needs no check). */
 export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }, viewerCode: string | null): Promise<UnitRollup> {
-  // Values in the order of the placeholders in the text: the subquery's first, then the viewer's code, the unit's last.
-  const [found] = await queryCoalesced<Record<string, unknown>>(em, READ, [basis, year, periodKey(time), viewerCode, code]);
+  // Values in the order of the placeholders in the text: the period asked, then the viewer's code, the unit's last.
+  const [found] = await queryCoalesced<Record<string, unknown>>(em, READ.get(basis)!, [year, periodKey(time), viewerCode, code]);
   if (!found) return { unit: null, row: null, viewer: null };
   const unit = foundUnit(em, found, '');
   const viewer = viewerCode === null ? null : { unit: found.viewer_id === null ? null : foundUnit(em, found, 'viewer_'), within: found.viewer_within as boolean };

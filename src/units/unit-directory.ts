@@ -30,6 +30,8 @@ export const DIRECTORY_LIMIT = 50_000;
 
 export class UnitDirectory {
   private readonly known = new Map<string, UnitIdentity>();
+  /** Codes it had to look up (through a request's loader) so far. */
+  lookups = 0;
 
   get size(): number {
     return this.known.size;
@@ -40,6 +42,7 @@ export class UnitDirectory {
     const normalised = normaliseUnitCode(code);
     const remembered = this.known.get(normalised);
     if (remembered) return remembered;
+    this.lookups++;
     const unit = await loaders.byCode.load(normalised);
     if (!unit) return null;
     const identity = { id: unit.id, code: unit.code, kind: unit.kind, parentId: unit.parent?.id ?? null };

@@ -51,7 +51,8 @@ describe('the demo city 清远市', () => {
 
   it('has its pre-aggregated rollups in step with the reports', async () => {
     const result = await verifyRollups(db.orm.em.fork());
-    expect(result.rowsChecked).toBeGreaterThan(1000);
+    // The rows of the units with children (the others' reports are their rollups): the city, its districts and counties.
+    expect(result.rowsChecked).toBeGreaterThan(300);
     expect(result.differences).toBe(0);
   });
 
