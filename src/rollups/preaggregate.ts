@@ -80,22 +80,12 @@ export const unitLockKey = (unitId: number): [number, number] => [unitId, 0];
 
 /**
  * Whether a unit (SQL for its id) has units under it. Only such units have rows in the `rollup` table: a unit
- * without children is its own whole subtree, its rollup for a period is its own contribution (`ownRollupSql`), read
- * from its at most 13 reports of the year. Almost every unit is one (7,736 of the 7,880 at province scale): storing
- * and updating their rows was half of every submission's rollup work and 98 % of the table.
+ * without children is its own whole subtree, and its rollup for a period is its own reports of the period (at most
+ * 13), summed when read as the on-the-fly mode sums one unit (rollup-read.ts, aggregate.sql.ts). Almost every unit is
+ * one (7,736 of the 7,880 at province scale): storing and updating their rows was half of every submission's rollup
+ * rows and 98 % of the table.
  */
 export const hasChildrenSql = (unit: string) => `exists (select 1 from unit child where child.parent_id = ${unit})`;
-
-/**
- * A unit's own contribution to one period on one basis, computed from its reports, in the columns of the `rollup`
- * table (no row when it has no figures for the period): the rollup of a unit without children, which has no stored
- * row. `unit`, `year` and `period` are SQL expressions (outer columns), not placeholders.
- */
-export function ownRollupSql(basis: Basis, unit: string, year: string, period: string): string {
-  return `select own.unit_id, own.year, own.period, 1 as unit_count, own.annual::int as annual_units, own.months as unit_months,
-      ${cells.map((c) => `own.${c.sqlColumn}`).join(', ')}
-    from (${contributionsSql(basis, `select ${unit}`, `select ${year}`)}) own where own.period = ${period}`;
-}
 
 /**
  * The rows a unit that gets its first child must now store: its own contributions to every year and period on both

@@ -9,31 +9,47 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
-import { coalescedRead, queryCoalesced } from '../db/coalesced.js';
+import { coalescedRead, queryCoalesced, type CoalescedRead } from '../db/coalesced.js';
 import { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { UNIT_COLUMNS } from '../units/unit.loaders.js';
-import { periodKey } from './aggregate.sql.js';
-import { hasChildrenSql, ownRollupSql } from './preaggregate.js';
+import { aggregateParams, aggregateSql, periodKey } from './aggregate.sql.js';
+import { hasChildrenSql } from './preaggregate.js';
+import { ReportScope } from '../reports/report-scope.js';
 
 const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
 const UNIT = UNIT_COLUMNS.split(', ');
-// The unit's stored row; for a unit without children, which has none, its own contribution from its reports. One
-// statement per basis (the basis picks the revisions the second branch reads).
-const readSql = (basis: Basis) => `
+const READ = coalescedRead(`
   select ${UNIT.map((c) => `u.${c}`).join(', ')},
-    coalesce(
-      (select ${cellsArraySql('r', COUNTS)}
-       from rollup r where r.unit_id = u.id and r.basis = '${basis}' and r.year = k.year and r.period = k.period and r.unit_count > 0),
-      (select ${cellsArraySql('r', COUNTS)}
-       from (${ownRollupSql(basis, 'u.id', 'k.year', 'k.period')}) r where not ${hasChildrenSql('u.id')})
-    ) as cells,
+    (select ${cellsArraySql('r', COUNTS)}
+     from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells,
+    ${hasChildrenSql('u.id')} as has_children,
     ${UNIT.map((c) => `v.${c} as viewer_${c}`).join(', ')},
     exists (select 1 from unit_closure c where c.ancestor_id = v.id and c.descendant_id = u.id) as viewer_within
-  from (select ?::int as year, ?::int as period) k cross join unit u left join unit v on v.code = ?
-  where u.code = ?`;
-const READ = new Map(Object.values(Basis).map((basis) => [basis, coalescedRead(readSql(basis), ['int', 'int', 'varchar', 'varchar'])]));
+  from unit u left join unit v on v.code = ?
+  where u.code = ?`, ['varchar', 'int', 'int', 'varchar', 'varchar']);
+
+/**
+ * A unit without children has no stored rows: its rollup is its own reports of the period (at most 13), summed as
+ * the on-the-fly mode sums one unit (`aggregateSql`, the time rules' one home), in a statement of its own so that
+ * the reads of stored rows keep their small plan. One per basis and kind of period (a year reads annual reports).
+ */
+const OWN_READS = new Map<string, CoalescedRead>();
+function ownRead(basis: Basis, useAnnual: boolean): CoalescedRead {
+  const key = `${basis}|${useAnnual}`;
+  let read = OWN_READS.get(key);
+  if (!read) {
+    const { sql, params } = aggregateSql({
+      groups: { sql: 'select ?::int as group_id', params: [0] },
+      members: 'self', mode: 'onthefly', scope: ReportScope.SELF, basis, year: 0, firstMonth: 0, lastMonth: 0, useAnnual,
+    });
+    const types = params.map((_, i) => (i === 0 ? 'int' : typeof params[i] === 'number' ? 'int' : 'text'));
+    read = coalescedRead(`select ${cellsArraySql('a', ['a.annual_units', 'a.monthly_units', 'a.months'])} as cells from (${sql}) a`, types);
+    OWN_READS.set(key, read);
+  }
+  return read;
+}
 
 /** A unit the read found: its id, and the managed entity, made (`em.map`) the first time it is asked for. */
 export interface FoundUnit {
@@ -62,12 +78,18 @@ function foundUnit(em: EntityManager, found: Record<string, unknown>, prefix: st
 
 /** `viewerCode`: the unit code of the token (null for a token of the whole hierarchy, which needs no check). */
 export async function readUnitRollup(em: EntityManager, code: string, basis: Basis, year: number, time: { firstMonth: number; lastMonth: number; useAnnual: boolean }, viewerCode: string | null): Promise<UnitRollup> {
-  // Values in the order of the placeholders in the text: the period asked, then the viewer's code, the unit's last.
-  const [found] = await queryCoalesced<Record<string, unknown>>(em, READ.get(basis)!, [year, periodKey(time), viewerCode, code]);
+  // Values in the order of the placeholders in the text: the subquery's first, then the viewer's code, the unit's last.
+  const [found] = await queryCoalesced<Record<string, unknown>>(em, READ, [basis, year, periodKey(time), viewerCode, code]);
   if (!found) return { unit: null, row: null, viewer: null };
   const unit = foundUnit(em, found, '');
   const viewer = viewerCode === null ? null : { unit: found.viewer_id === null ? null : foundUnit(em, found, 'viewer_'), within: found.viewer_within as boolean };
-  const text = found.cells as string | null;
+  let text = found.cells as string | null;
+  // A unit without children: its own reports, unless the viewer may not read it anyway (outside its subtree).
+  const refused = viewer !== null && (viewer.unit === null || !viewer.within);
+  if (text === null && found.has_children === false && !refused) {
+    const params = aggregateParams({ groups: { sql: '', params: [unit.id] }, scope: ReportScope.SELF, year, ...time });
+    [{ cells: text = null } = {}] = await queryCoalesced<{ cells: string | null }>(em, ownRead(basis, time.useAnnual), params);
+  }
   if (text === null) return { unit, row: null, viewer };
   const items = arrayLiteralItems(text);
   return {
@@ -76,3 +98,4 @@ export async function readUnitRollup(em: EntityManager, code: string, basis: Bas
     viewer,
   };
 }
+

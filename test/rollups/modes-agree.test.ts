@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { figuresSelection } from '../../bench/queries.js';
 import { verifyRollups } from '../../src/rollups/verify.js';
 import { createUnits, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
 import { dataOf, startBothModes, type BothModes, type TestHub } from '../support/test-hub.js';
@@ -24,6 +25,14 @@ const ROLLUP = `query($u: String!, $p: PeriodInput!, $b: Basis!) { rollup(unitCo
   rates { disclosureRate { numerator denominator } carryForwardRate { numerator denominator } } } }`;
 
 const rollupBoth = (u: string, p: Record<string, number>, b: string) => modes.rollupBoth(ROLLUP, u, p, b);
+
+const DASHBOARD = `query($unitCode: String!, $year: Int!) { dashboard(unitCode: $unitCode, year: $year) {
+  current { figures ${figuresSelection()} } previous { figures { applications { newReceived { total } } } }
+  headline { metric value previous change } trend { newReceived resultsTotal disclosed reportingUnits }
+  children { unit { code } metricValue figures ${figuresSelection()} } top { unit { code } metricValue }
+} }`;
+const RANKING = `query($input: RankingInput!) { ranking(input: $input) {
+  entries { rank value numerator denominator unrankedReason unit { code } } } }`;
 
 describe('pre-aggregated and on-the-fly rollups', () => {
   it('agree cell by cell after submissions, re-submissions, annual reports, drafts, approvals and concurrent writes', async () => {
@@ -67,6 +76,25 @@ describe('pre-aggregated and on-the-fly rollups', () => {
     expect(pre.sources.monthlyReportUnits + pre.sources.annualReportUnits).toBe(8);
     expect(pre.sources.aggregateReportsExcluded).toBe(1);
     expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
+
+    // Dashboards and rankings whose units have no children (no stored rows: their reports are summed when read)
+    // or some (a district: townships and a department below it), on both hubs alike.
+    const bothAnswer = async (query: string, variables: Record<string, unknown>) => {
+      const [a, b] = await Promise.all([hub, modes.onTheFly].map(async (h) => dataOf(await h.gql(query, variables))));
+      expect({ variables, a }).toEqual({ variables, a: b });
+      return a;
+    };
+    for (const unitCode of ['441802', '441803', '441803104']) {
+      const d = await bothAnswer(DASHBOARD, { unitCode, year: 2025 });
+      if (unitCode !== '441803104') expect(d.dashboard.children.length).toBeGreaterThan(1);
+    }
+    for (const period of [{ year: 2025, month: 7 }, { year: 2025, quarter: 1 }, { year: 2025 }]) {
+      for (const parentCode of ['441802', '441803', '441800']) {
+        const r = await bothAnswer(RANKING, { input: { parentCode, period, metric: 'NEW_RECEIVED' } });
+        expect(r.ranking.entries.length).toBeGreaterThan(1);
+      }
+      await bothAnswer(RANKING, { input: { parentCode: '441800', kinds: ['TOWN', 'SUBDISTRICT', 'DEPARTMENT'], period, metric: 'DISCLOSURE_RATE' } });
+    }
   });
 
   it('lets verify find a rollup row that no longer matches the base reports', async () => {
