@@ -4,20 +4,14 @@ import { cells } from '../format/catalogue.js';
 import { valuesFromRow, type CellValues } from '../format/figures.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
 import type { RollupMode } from '../rollups/aggregate.sql.js';
-import { hasChildrenSql } from '../rollups/preaggregate.js';
 
 /** Per month of the year: each cell summed over the SELF monthly reports of the subtree. */
 export async function monthlySeries(em: EntityManager, unitId: number, year: number, basis: Basis, mode: RollupMode): Promise<Map<number, { values: CellValues; units: number }>> {
-  // grain: one row per month; pre-aggregated, the twelve month rows of the unit, or for a unit without children
-  // (which has no stored rows) its own monthly reports
+  // grain: one row per month; pre-aggregated, the twelve month rows of the unit
   const rows = mode === 'preaggregated' ? await em.execute<Record<string, unknown>[]>(
     `select period as month, unit_count as units, ${cells.map((c) => c.sqlColumn).join(', ')}
-     from rollup where unit_id = ? and basis = ? and year = ? and period between 1 and 12 and unit_count > 0
-     union all
-     select r.month, 1, ${cells.map((c) => `v.${c.sqlColumn}`).join(', ')}
-     from report r join report_revision v on v.report_id = r.id and v.revision = r.${basisColumn(basis)}
-     where r.unit_id = ? and r.year = ? and r.month is not null and r.scope = 'SELF' and not ${hasChildrenSql('r.unit_id')}`,
-    [unitId, basis, year, unitId, year],
+     from rollup where unit_id = ? and basis = ? and year = ? and period between 1 and 12 and unit_count > 0`,
+    [unitId, basis, year],
   ) : await em.execute<Record<string, unknown>[]>(
     `select r.month, count(*)::int as units, ${cells.map((c) => `sum(v.${c.sqlColumn}) as ${c.sqlColumn}`).join(', ')}
      from unit_closure c join report r on r.unit_id = c.descendant_id

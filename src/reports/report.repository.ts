@@ -88,7 +88,7 @@ const LOCK_UNIT_YEAR = lockSql(true);
  */
 export function lockStatement(key: ReportKey): Statement {
   const self = key.scope === ReportScope.SELF;
-  return { sql: self ? LOCK_UNIT_YEAR : LOCK, values: [...(self ? [key.unitId, key.unitId, key.year] : []), key.unitId, key.year, key.month, key.scope] };
+  return { sql: self ? LOCK_UNIT_YEAR : LOCK, values: [...(self ? [key.unitId, key.year] : []), key.unitId, key.year, key.month, key.scope] };
 }
 
 /** The state of a report locked by `lockStatement`; null when there is no report. */

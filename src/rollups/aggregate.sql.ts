@@ -13,7 +13,6 @@ import { cells as allCells, type Cell } from '../format/catalogue.js';
 import { valuesFromRow, type CellValues } from '../format/figures.js';
 import type { ReportScope } from '../reports/report-scope.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
-import { hasChildrenSql } from './preaggregate.js';
 
 export interface AggregateQuery {
   /** SQL whose rows are the units to aggregate for, in a column `group_id`; `?` placeholders take `params`. */
@@ -56,11 +55,8 @@ function overTime(cell: Cell): string {
   return `sum(${col}) as ${cell.sqlColumn}`;
 }
 
-/** Read from the `rollup` table: SELF sums over subtrees, in the pre-aggregated mode. */
-const isPreaggregated = (q: AggregateQuery) => (q.mode ?? 'preaggregated') === 'preaggregated' && q.members === 'subtree' && q.scope === 'SELF';
-
 export function aggregateSql(q: AggregateQuery): { sql: string; params: unknown[] } {
-  if (isPreaggregated(q)) return preaggregatedSql(q);
+  if ((q.mode ?? 'preaggregated') === 'preaggregated' && q.members === 'subtree' && q.scope === 'SELF') return preaggregatedSql(q);
   const cells = q.cells ?? allCells;
   const members =
     q.members === 'subtree'
@@ -90,37 +86,21 @@ export function aggregateSql(q: AggregateQuery): { sql: string; params: unknown[
       sum(p.months)::int as months, ${cells.map((c) => `sum(p.${c.sqlColumn}) as ${c.sqlColumn}`).join(', ')}
     from members m join per_unit p on p.unit_id = m.unit_id
     group by m.group_id`;
-  return { sql, params: aggregateParams(q) };
+  const params = [...q.groups.params, ...(q.useAnnual ? [q.year, q.scope] : []), q.year, q.firstMonth, q.lastMonth, q.scope];
+  return { sql, params };
 }
 
-/** The values of the general (not pre-aggregated) `aggregateSql`'s placeholders, in order. */
-export function aggregateParams(q: Pick<AggregateQuery, 'groups' | 'year' | 'firstMonth' | 'lastMonth' | 'useAnnual' | 'scope'>): unknown[] {
-  return [...q.groups.params, ...(q.useAnnual ? [q.year, q.scope] : []), q.year, q.firstMonth, q.lastMonth, q.scope];
-}
-
-/**
- * The same rows from the `rollup` table: one row per group, read by primary key. A group without children has no
- * stored rows (preaggregate.ts, `hasChildrenSql`): its row is its own reports of the period (at most 13), summed as
- * the general path sums a unit alone, set-based over all such groups at once.
- */
+/** The same rows from the `rollup` table: one row per group, read by primary key. */
 function preaggregatedSql(q: AggregateQuery): { sql: string; params: unknown[] } {
   const cells = q.cells ?? allCells;
-  const leaves = aggregateSql({
-    ...q,
-    groups: { sql: `select g.group_id from (${q.groups.sql}) g where not ${hasChildrenSql('g.group_id')}`, params: q.groups.params },
-    members: 'self',
-    mode: 'onthefly',
-  });
   const sql = `
     with groups as (${q.groups.sql})
     -- grain: one row per group (the pre-aggregated sums of its subtree)
     select g.group_id, r.annual_units, r.unit_count - r.annual_units as monthly_units, r.unit_months as months,
       ${cells.map((c) => `r.${c.sqlColumn}`).join(', ')}
     from groups g join rollup r on r.unit_id = g.group_id and r.basis = ? and r.year = ? and r.period = ?
-    where r.unit_count > 0
-    union all
-    select * from (${leaves.sql}) leaf`;
-  return { sql, params: [...q.groups.params, q.basis, q.year, periodKey(q), ...leaves.params] };
+    where r.unit_count > 0`;
+  return { sql, params: [...q.groups.params, q.basis, q.year, periodKey(q)] };
 }
 
 /** The `rollup` table's `period`: 0 a year, 1-12 a month, 101-104 a quarter. */
@@ -130,43 +110,21 @@ export function periodKey(q: { firstMonth: number; lastMonth: number; useAnnual:
   return 100 + (q.lastMonth / 3);
 }
 
-const toAggregateRow = (row: Record<string, unknown>): AggregateRow => ({
-  groupId: row.group_id as number,
-  values: valuesFromRow(row),
-  annualUnits: row.annual_units as number,
-  monthlyUnits: row.monthly_units as number,
-  months: row.months as number,
-});
-
 export async function aggregate(em: EntityManager, q: AggregateQuery): Promise<Map<number, AggregateRow>> {
-  if (isPreaggregated(q)) return aggregatePreaggregated(em, q);
   const { sql, params } = aggregateSql(q);
   const rows = await em.execute<Record<string, unknown>[]>(sql, params);
-  return new Map(rows.map((row) => [row.group_id as number, toAggregateRow(row)]));
-}
-
-/**
- * `aggregate` pre-aggregated, in two steps rather than `preaggregatedSql`'s one: the stored rows, with which groups
- * have no children; then, only when there are such groups, their own reports. A 170-column aggregate over reports
- * costs PostgreSQL milliseconds to plan even when it finds no group to sum: a dashboard of a city, whose children
- * all have children, never sends it.
- */
-async function aggregatePreaggregated(em: EntityManager, q: AggregateQuery): Promise<Map<number, AggregateRow>> {
-  const cells = q.cells ?? allCells;
-  const stored = await em.execute<Record<string, unknown>[]>(
-    `with groups as (${q.groups.sql})
-    select g.group_id, ${hasChildrenSql('g.group_id')} as has_children, r.annual_units, r.unit_count - r.annual_units as monthly_units,
-      r.unit_months as months, ${cells.map((c) => `r.${c.sqlColumn}`).join(', ')}
-    from groups g left join rollup r on r.unit_id = g.group_id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0`,
-    [...q.groups.params, q.basis, q.year, periodKey(q)],
+  return new Map(
+    rows.map((row) => [
+      row.group_id as number,
+      {
+        groupId: row.group_id as number,
+        values: valuesFromRow(row),
+        annualUnits: row.annual_units as number,
+        monthlyUnits: row.monthly_units as number,
+        months: row.months as number,
+      },
+    ]),
   );
-  const result = new Map(stored.filter((row) => row.months !== null).map((row) => [row.group_id as number, toAggregateRow(row)]));
-  const leaves = stored.filter((row) => row.has_children === false).map((row) => row.group_id as number);
-  if (leaves.length) {
-    const own = aggregateSql({ ...q, groups: { sql: 'select unnest(array[?]::int[]) as group_id', params: [leaves] }, members: 'self', mode: 'onthefly' });
-    for (const row of await em.execute<Record<string, unknown>[]>(own.sql, own.params)) result.set(row.group_id as number, toAggregateRow(row));
-  }
-  return result;
 }
 
 /** Months of a period: the month itself, the quarter's three, or the year's twelve. */

@@ -68,39 +68,10 @@ export function contributionsSql(basis: Basis, units: string, years: string, onl
 
 /**
  * Serialises writes to one unit's figures of one year (its balances over a quarter or year span its months): SQL for
- * a one-time condition, `(…) is not null`, that takes the locks before the statement reads anything. Parameters: the
- * unit, the unit again and the year. First the unit's own lock shared (`unitLockKey`: a unit that gets its first
- * child takes it alone, see `ownRollupRowsStatements`), then the unit-year's. Writers take them first, then the report row,
- * then rollup rows: one order, so no deadlock. (The two calls are arguments of one `||`, evaluated left to right.)
+ * a one-time condition, `(…) is not null`, that takes the lock before the statement reads anything. Parameters: the
+ * unit and the year. Writers take it first, then the report row, then rollup rows: one order, so no deadlock.
  */
-export const unitYearLock = '(select pg_advisory_xact_lock_shared(?::int, 0)::text || pg_advisory_xact_lock(?::int, ?::int)::text) is not null';
-
-/** The advisory lock of a unit as a whole (year 0, which no report has): shared by its writers, taken alone when its first child is created. */
-export const unitLockKey = (unitId: number): [number, number] => [unitId, 0];
-
-/**
- * Whether a unit (SQL for its id) has units under it. Only such units have rows in the `rollup` table: a unit
- * without children is its own whole subtree, and its rollup for a period is its own reports of the period (at most
- * 13), summed when read as the on-the-fly mode sums one unit (rollup-read.ts, aggregate.sql.ts). Almost every unit is
- * one (7,736 of the 7,880 at province scale): storing and updating their rows was half of every submission's rollup
- * rows and 98 % of the table.
- */
-export const hasChildrenSql = (unit: string) => `exists (select 1 from unit child where child.parent_id = ${unit})`;
-
-/**
- * The rows a unit that gets its first child must now store: its own contributions to every year and period on both
- * bases (until then they were computed when read). One statement per basis, each with the unit as every parameter.
- * Run under `unitLockKey` taken alone, after the child's row is written, so that no write to the unit is under way
- * or decides without it.
- */
-export function ownRollupRowsStatements(unitId: number): Statement[] {
-  return [Basis.SUBMITTED, Basis.APPROVED].map((basis) => {
-    const sql = `insert into rollup (unit_id, basis, year, period, unit_count, annual_units, unit_months, ${cells.map((c) => c.sqlColumn).join(', ')})
-      select own.unit_id, '${basis}', own.year, own.period, 1, own.annual::int, own.months, ${cells.map((c) => `own.${c.sqlColumn}`).join(', ')}
-      from (${contributionsSql(basis, 'select ?::int', 'select distinct year from report where unit_id = ?::int')}) own`;
-    return { sql, values: Array.from({ length: sql.split('?').length - 1 }, () => unitId) };
-  });
-}
+export const unitYearLock = '(select pg_advisory_xact_lock(?::int, ?::int)) is not null';
 
 /**
  * Inside the write statement the cells go by short names, `c1`, `c2`, ... in catalogue order: PostgreSQL copies and

@@ -10,12 +10,10 @@
  */
 import { cells, type Cell } from '../format/catalogue.js';
 import { Basis, basisColumn } from '../reports/report-status.js';
-import { hasChildrenSql } from './preaggregate.js';
 
 const cols = cells.map((c) => c.sqlColumn);
 const counts = ['unit_count', 'annual_units', 'unit_months'];
-const columns = `(unit_id, basis, year, period, ${[...counts, ...cols].join(', ')})`;
-const target = `rollup ${columns}`;
+const target = `rollup (unit_id, basis, year, period, ${[...counts, ...cols].join(', ')})`;
 /** The rollup column's own type, named in every branch of a UNION: otherwise all would be widened to numeric. */
 const typed = (cell: Cell, expr: string) => `(${expr})::${cell.kind === 'amount' ? 'numeric' : 'bigint'}`;
 const values = (from: string) => cells.map((c) => typed(c, `${from}.${c.sqlColumn}`)).join(', ');
@@ -49,7 +47,7 @@ function ownContributions(): string {
       select 1 from report a join report_revision v
         on v.report_id = a.id and v.revision = case ${basis} ${[Basis.SUBMITTED, Basis.APPROVED].map((b) => `when '${b}' then a.${basisColumn(b)}`).join(' ')} end
       where a.unit_id = m.unit_id and a.year = m.year and a.month is null and a.scope = 'SELF')`;
-  return `insert into own_rollup ${columns}
+  return `insert into ${target}
     with figures as not materialized (
       -- grain: one row per SELF report and basis, with the figures of the revision that basis counts. The revisions
       -- some basis counts are joined first, then paired with their bases (a revision both count gives two rows):
@@ -80,11 +78,7 @@ function ownContributions(): string {
 function subtreeSums(): string {
   return `insert into ${target}
     select u.parent_id, r.basis, r.year, r.period, ${[...counts, ...cols].map((c) => `sum(r.${c})`).join(', ')}
-    from unit u join (
-      select * from rollup
-      union all
-      select * from own_rollup o where not ${hasChildrenSql('o.unit_id')}
-    ) r on r.unit_id = u.id
+    from unit u join rollup r on r.unit_id = u.id
     where u.id in (select descendant_id from unit_closure group by descendant_id having max(depth) = level)
     group by u.parent_id, r.basis, r.year, r.period
     on conflict (unit_id, basis, year, period) do update set
@@ -104,9 +98,6 @@ function subtreeSums(): string {
  * - The primary key is dropped too while pass 1 only inserts, and added again before pass 2, whose ON CONFLICT needs
  *   it: one index built from sorted rows instead of 266,000 insertions into it (a province's rows alone: 3.1 → 2.2 s;
  *   its whole rebuild, side by side: 8.1 → 7.7 s, median of 5).
- * - Pass 1 computes every unit's own contributions into a temporary table (no WAL), of which only the rows of units
- *   with children go into `rollup`: a unit without children has no stored rows (its reports are its rollup,
- *   preaggregate.ts `hasChildrenSql`), but its rows are summed into its parent's like any other.
  * - work_mem for this transaction only: the aggregates of pass 1 and 2 hold a few hundred MB at province scale and
  *   would otherwise spill to disk.
  */
@@ -131,10 +122,7 @@ export function rebuildStatements(): string[] {
           keys := keys || format('alter table rollup add constraint %I %s', key.conname, key.definition);
         end if;
       end loop;
-      drop table if exists pg_temp.own_rollup;
-      create temp table own_rollup (like rollup) on commit drop;
       ${ownContributions()};
-      insert into ${target} select * from own_rollup o where ${hasChildrenSql('o.unit_id')};
       execute primary_key;
       for level in select distinct depth from unit_closure where depth > 0 order by depth desc loop
         ${subtreeSums()};

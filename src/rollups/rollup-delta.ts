@@ -18,13 +18,12 @@ import { cells } from '../format/catalogue.js';
 import { toScaled } from '../format/decimal.js';
 import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
-import { hasChildrenSql, PERIODS } from './preaggregate.js';
+import { PERIODS } from './preaggregate.js';
 
 /**
  * How a write changes its unit's contributions: per period whose rollups change, the change of [unit_count,
- * annual_units, unit_months, the count cells…] and of the amount cells (in 1/10000, `toScaled`); and the units to
- * whose rows `applyRollupChanges` (preaggregate.ts) adds it: the unit itself when it has children (only such units
- * have rows), then its ancestors upwards to its root.
+ * annual_units, unit_months, the count cells…] and of the amount cells (in 1/10000, `toScaled`); and the unit's
+ * ancestors, itself first, then upwards to its root, to whose rows `applyRollupChanges` (preaggregate.ts) adds it.
  * (The feed's `RollupChange`, rollup-changes.ts, is another thing: which unit and period changed, for subscribers.)
  */
 export interface ContributionChange {
@@ -40,9 +39,7 @@ const amountIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
 if (balanceIndexes.some((i) => cells[i].kind === 'amount')) throw new Error('a balance cell that is an amount: rollup-delta.ts sums balances as counts');
 
 // A row even for a unit with no figures yet (members null): the ancestors come with it.
-// The unit's own rows are stored only when it has children (`hasChildrenSql`): read under the unit's shared lock, which
-// a unit's first child waits for (see `ownRollupRowsStatements`), so the answer holds until this write commits.
-const membersSql = (basis: Basis) => `select c.ancestors, ${hasChildrenSql('?::int')} as has_children, m.month, m.figures
+const membersSql = (basis: Basis) => `select c.ancestors, m.month, m.figures
   from (select array_agg(ancestor_id order by depth)::text as ancestors from unit_closure where descendant_id = ?::int) c
   left join lateral (
     select r.month, case when r.month is not distinct from ?::smallint or ?::smallint is null
@@ -61,7 +58,7 @@ const MEMBERS = new Map<Basis, string>();
  */
 export function rollupMembersStatement(basis: Basis, unitId: number, year: number, month: number | null): Statement {
   const sql = MEMBERS.get(basis) ?? MEMBERS.set(basis, membersSql(basis)).get(basis)!;
-  return { sql, values: [unitId, unitId, month, month, unitId, year] };
+  return { sql, values: [unitId, month, month, unitId, year] };
 }
 
 interface Member {
@@ -104,8 +101,7 @@ function flowValues(m: Member): CellList {
 export function rollupDelta(rows: Record<string, unknown>[], month: number | null, next: CellList): ContributionChange {
   // Every unit has its own closure row (the unit table's trigger adds it): without one, its rollups cannot be kept.
   if (typeof rows[0]?.ancestors !== 'string') throw new Error('rollup delta: the unit has no rows in unit_closure');
-  // The unit first, then upwards; a unit without children has no rows of its own (its reports are its rollup).
-  const ancestors = arrayLiteralItems(rows[0].ancestors).map(Number).slice(rows[0].has_children ? 0 : 1);
+  const ancestors = arrayLiteralItems(rows[0].ancestors).map(Number);
   const before = members(rows);
   const written: Member = { month, values: next, full: true };
   const after = [...before.filter((m) => m.month !== month), written];

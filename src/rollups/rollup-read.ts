@@ -9,13 +9,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
-import { coalescedRead, queryCoalesced, type CoalescedRead } from '../db/coalesced.js';
-import { Basis } from '../reports/report-status.js';
+import { coalescedRead, queryCoalesced } from '../db/coalesced.js';
+import type { Basis } from '../reports/report-status.js';
 import { Unit } from '../units/unit.entity.js';
 import { UNIT_COLUMNS } from '../units/unit.loaders.js';
-import { aggregateParams, aggregateSql, periodKey } from './aggregate.sql.js';
-import { hasChildrenSql } from './preaggregate.js';
-import { ReportScope } from '../reports/report-scope.js';
+import { periodKey } from './aggregate.sql.js';
 
 const COUNTS = ['annual_units', 'unit_count - annual_units', 'unit_months'];
 
@@ -24,32 +22,10 @@ const READ = coalescedRead(`
   select ${UNIT.map((c) => `u.${c}`).join(', ')},
     (select ${cellsArraySql('r', COUNTS)}
      from rollup r where r.unit_id = u.id and r.basis = ? and r.year = ? and r.period = ? and r.unit_count > 0) as cells,
-    ${hasChildrenSql('u.id')} as has_children,
     ${UNIT.map((c) => `v.${c} as viewer_${c}`).join(', ')},
     exists (select 1 from unit_closure c where c.ancestor_id = v.id and c.descendant_id = u.id) as viewer_within
   from unit u left join unit v on v.code = ?
   where u.code = ?`, ['varchar', 'int', 'int', 'varchar', 'varchar']);
-
-/**
- * A unit without children has no stored rows: its rollup is its own reports of the period (at most 13), summed as
- * the on-the-fly mode sums one unit (`aggregateSql`, the time rules' one home), in a statement of its own so that
- * the reads of stored rows keep their small plan. One per basis and kind of period (a year reads annual reports).
- */
-const OWN_READS = new Map<string, CoalescedRead>();
-function ownRead(basis: Basis, useAnnual: boolean): CoalescedRead {
-  const key = `${basis}|${useAnnual}`;
-  let read = OWN_READS.get(key);
-  if (!read) {
-    const { sql, params } = aggregateSql({
-      groups: { sql: 'select ?::int as group_id', params: [0] },
-      members: 'self', mode: 'onthefly', scope: ReportScope.SELF, basis, year: 0, firstMonth: 0, lastMonth: 0, useAnnual,
-    });
-    const types = params.map((_, i) => (i === 0 ? 'int' : typeof params[i] === 'number' ? 'int' : 'text'));
-    read = coalescedRead(`select ${cellsArraySql('a', ['a.annual_units', 'a.monthly_units', 'a.months'])} as cells from (${sql}) a`, types);
-    OWN_READS.set(key, read);
-  }
-  return read;
-}
 
 /** A unit the read found: its id, and the managed entity, made (`em.map`) the first time it is asked for. */
 export interface FoundUnit {
@@ -83,13 +59,7 @@ export async function readUnitRollup(em: EntityManager, code: string, basis: Bas
   if (!found) return { unit: null, row: null, viewer: null };
   const unit = foundUnit(em, found, '');
   const viewer = viewerCode === null ? null : { unit: found.viewer_id === null ? null : foundUnit(em, found, 'viewer_'), within: found.viewer_within as boolean };
-  let text = found.cells as string | null;
-  // A unit without children: its own reports, unless the viewer may not read it anyway (outside its subtree).
-  const refused = viewer !== null && (viewer.unit === null || !viewer.within);
-  if (text === null && found.has_children === false && !refused) {
-    const params = aggregateParams({ groups: { sql: '', params: [unit.id] }, scope: ReportScope.SELF, year, ...time });
-    [{ cells: text = null } = {}] = await queryCoalesced<{ cells: string | null }>(em, ownRead(basis, time.useAnnual), params);
-  }
+  const text = found.cells as string | null;
   if (text === null) return { unit, row: null, viewer };
   const items = arrayLiteralItems(text);
   return {
@@ -98,4 +68,3 @@ export async function readUnitRollup(em: EntityManager, code: string, basis: Bas
     viewer,
   };
 }
-

@@ -1,12 +1,11 @@
 /**
- * Recomputes the pre-aggregated rollups from the base reports and lists every difference (the rows of units with
- * children: no other unit has stored rows). `npm run verify` runs it;
+ * Recomputes the pre-aggregated rollups from the base reports and lists every difference. `npm run verify` runs it;
  * it must find none. Work goes by basis and year, so progress can be shown and memory stays flat.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { cells } from '../format/catalogue.js';
 import { Basis } from '../reports/report-status.js';
-import { contributionsSql, hasChildrenSql } from './preaggregate.js';
+import { contributionsSql } from './preaggregate.js';
 
 export interface RollupDifference {
   unitId: number;
@@ -37,8 +36,6 @@ export async function verifyRollups(em: EntityManager, onProgress: (done: number
          select c.ancestor_id as unit_id, k.period, count(*)::bigint as unit_count, (count(*) filter (where k.annual))::bigint as annual_units,
            sum(k.months)::bigint as unit_months, ${cells.map((c) => `sum(k.${c.sqlColumn}) as ${c.sqlColumn}`).join(', ')}
          from (${contributionsSql(basis, 'select id from unit', '?')}) k join unit_closure c on c.descendant_id = k.unit_id
-         -- only units with children have stored rows: a stored row of any other is a difference too
-         where ${hasChildrenSql('c.ancestor_id')}
          group by c.ancestor_id, k.period
        ),
        stored as (select unit_id, period, ${columns.join(', ')} from rollup where basis = ? and year = ? and unit_count > 0),

@@ -5,7 +5,6 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from '../auth/access.js';
 import { AppError, ErrorCode, notFound } from '../graphql/errors.js';
-import { hasChildrenSql, ownRollupRowsStatements, unitLockKey } from '../rollups/preaggregate.js';
 import { EVERY_YEAR, rollupsCommitted, UNITS_CHANGED } from '../rollups/rollup-changes.js';
 import { assertCodeFitsKind, normaliseUnitCode } from './unit-code.js';
 import { Unit } from './unit.entity.js';
@@ -29,13 +28,9 @@ export async function createUnit(em: EntityManager, loaders: UnitLoaders, access
   if (parent) assertMayHang(code, input.kind, parent);
   if (await loaders.byCode.load(code)) throw new AppError(ErrorCode.ALREADY_EXISTS, `a unit with code ${code} exists already`, { unitCode: code });
 
-  let unit: Unit;
+  const unit = em.create(Unit, { code, name, kind: input.kind, parent: parent ?? null });
   try {
-    unit = await em.transactional(async (tx) => {
-      const created = tx.create(Unit, { code, name, kind: input.kind, parent: parent ?? null });
-      if (parent) await storeOwnRollupsOfFirstParent(tx, parent.id);
-      return created;
-    });
+    await em.flush();
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) throw new AppError(ErrorCode.ALREADY_EXISTS, `a unit with code ${code} exists already`, { unitCode: code });
     throw error;
@@ -44,19 +39,6 @@ export async function createUnit(em: EntityManager, loaders: UnitLoaders, access
   // Subscribers above it count one unit more (rollup sources, completeness).
   rollupsCommitted(em, [{ basis: UNITS_CHANGED, year: EVERY_YEAR, month: null, unitId: unit.id }]);
   return unit;
-}
-
-/**
- * Only units with children have rows in the `rollup` table (rollups/preaggregate.ts, `hasChildrenSql`): the first
- * child of a unit makes it store its own contributions, computed from its reports until now. Under the unit's lock
- * taken alone, which every write to the unit's figures holds shared until it commits: none is under way meanwhile,
- * and the next one sees the child and adds its change to these rows.
- */
-async function storeOwnRollupsOfFirstParent(tx: EntityManager, parentId: number): Promise<void> {
-  await tx.execute('select pg_advisory_xact_lock(?::int, ?::int)', unitLockKey(parentId));
-  const [{ has }] = await tx.execute<{ has: boolean }[]>(`select ${hasChildrenSql('?::int')} as has`, [parentId]);
-  if (has) return;
-  for (const s of ownRollupRowsStatements(parentId)) await tx.execute(s.sql, [...s.values]);
 }
 
 /**

@@ -77,8 +77,8 @@ describe('pre-aggregated and on-the-fly rollups', () => {
     expect(pre.sources.aggregateReportsExcluded).toBe(1);
     expect((await verifyRollups(hub.db.orm.em.fork())).differences).toBe(0);
 
-    // Dashboards and rankings whose units have no children (no stored rows: their reports are summed when read)
-    // or some (a district: townships and a department below it), on both hubs alike.
+    // Dashboards and rankings, of and over units with children and without (a district: townships and a department
+    // below it; a township), on both hubs alike.
     const bothAnswer = async (query: string, variables: Record<string, unknown>) => {
       const [a, b] = await Promise.all([hub, modes.onTheFly].map(async (h) => dataOf(await h.gql(query, variables))));
       expect({ variables, a }).toEqual({ variables, a: b });

@@ -36,11 +36,7 @@ describe('the bulk rollup rebuild', () => {
       dataOf(await hub.gql(`mutation($i: ReviewReportInput!) { approveReport(input: $i) { status } }`, { i: { unitCode: u, year: 2025, month: m } }, reviewer));
     }
     const kept = await rollupRows();
-    expect(kept.length).toBeGreaterThan(40);
-    // Only units with children have rows (their own contributions in them); the townships and the department do not.
-    const [{ leaves }] = await hub.db.sql<{ leaves: number }>(
-      `select count(*)::int as leaves from rollup r where not exists (select 1 from unit c where c.parent_id = r.unit_id)`);
-    expect(leaves).toBe(0);
+    expect(kept.length).toBeGreaterThan(50);
 
     await rebuildRollups(hub.db.orm.em.fork());
 
