@@ -95,9 +95,10 @@ export class Access {
   /** Writing a unit's figures: its own SUBMITTER, or an ADMIN above it entering them on its behalf. */
   async requireSubmit(target: Pick<Unit, 'id' | 'code'>): Promise<void> {
     // A SUBMITTER's token names its unit by code: the target, which exists, is its own when the codes agree (no
-    // statement to look the viewer's unit up).
+    // statement to look the viewer's unit up); otherwise the viewer's unit is looked up, so that a token naming no unit
+    // is still UNAUTHENTICATED rather than FORBIDDEN.
     const ok =
-      (this.viewer.role === Role.SUBMITTER && !this.wholeHierarchy && this.unitCode === target.code) ||
+      (this.viewer.role === Role.SUBMITTER && !this.wholeHierarchy && (this.unitCode === target.code || (await this.unit()).id === target.id)) ||
       (this.viewer.role === Role.ADMIN && (await this.inSubtree(target)));
     if (!ok) throw forbidden();
   }

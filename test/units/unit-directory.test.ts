@@ -52,9 +52,10 @@ describe('the unit directory of the write path', () => {
       const refused = await submit(other, 4, own);
       expect(refused.errors?.[0].extensions.code).toBe('FORBIDDEN');
     }
-    // A token naming a unit that does not exist may submit nowhere, not even to a code of the same text.
+    // A token naming a unit that does not exist may submit nowhere: its own code names no unit, and it authenticates
+    // nobody for any other.
     const ghost = await hub.tokenFor('441803199', 'SUBMITTER');
     expect((await submit('441803199', 1, ghost)).errors?.[0].extensions.code).toBe('NOT_FOUND');
-    expect((await submit('441802100', 2, ghost)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await submit('441802100', 2, ghost)).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });
