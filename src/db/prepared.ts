@@ -7,6 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { perConnection } from './per-connection.js';
 import { countStatement } from './query-counter.js';
 
 export interface PreparedStatement {
@@ -25,14 +26,7 @@ export function prepared(sql: string): PreparedStatement {
   return { name: `hub_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, sql, text };
 }
 
-const pools = new WeakMap<object, Promise<pg.Pool>>();
-
-export function poolOf(em: EntityManager): Promise<pg.Pool> {
-  const connection = em.getConnection();
-  let pool = pools.get(connection);
-  if (!pool) pools.set(connection, (pool = connection.getNativeClient() as Promise<pg.Pool>));
-  return pool;
-}
+export const poolOf = perConnection((em) => em.getConnection().getNativeClient() as Promise<pg.Pool>);
 
 export async function queryPrepared<T>(em: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
   // In a transaction the read must see its writes: the ORM runs it there, filling in the values itself (an array

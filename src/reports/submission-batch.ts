@@ -26,6 +26,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import { batchTransaction } from '../db/write-transaction.js';
+import { perConnection } from '../db/per-connection.js';
 import { applyRollupChanges } from '../rollups/preaggregate.js';
 import { rollupsCommitted } from '../rollups/rollup-changes.js';
 import { lockedState, writeReading, type RollupTarget } from './report.repository.js';
@@ -204,11 +205,5 @@ function refusedStatement(error: unknown): boolean {
   return typeof code === 'string' && 'severity' in (error as object) && !['08', '53', '57', '58', 'XX'].includes(code.slice(0, 2));
 }
 
-/** The queue of the process's database (all entity managers forked from one ORM share its connection). */
-const queues = new WeakMap<object, SubmissionQueue>();
-export function submissionQueue(em: EntityManager): SubmissionQueue {
-  const connection = em.getConnection();
-  let queue = queues.get(connection);
-  if (!queue) queues.set(connection, (queue = new SubmissionQueue()));
-  return queue;
-}
+/** The queue of the process's database. */
+export const submissionQueue = perConnection(() => new SubmissionQueue());

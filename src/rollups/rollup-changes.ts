@@ -18,6 +18,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { perConnection } from '../db/per-connection.js';
 import type { Logger } from '../logger.js';
 import type { Basis } from '../reports/report-status.js';
 
@@ -286,14 +287,8 @@ export class RollupFeed {
   }
 }
 
-/** The feed of the process's database (all entity managers forked from one ORM share it, as its connection). */
-const feeds = new WeakMap<object, RollupFeed>();
-export function rollupFeed(em: EntityManager): RollupFeed {
-  const connection = em.getConnection();
-  let feed = feeds.get(connection);
-  if (!feed) feeds.set(connection, (feed = new RollupFeed(em)));
-  return feed;
-}
+/** The feed of the process's database. */
+export const rollupFeed = perConnection((em) => new RollupFeed(em));
 
 /**
  * After a write's transaction has committed: its rollup changes go to the feed. Inside a caller's transaction (a bulk

@@ -11,18 +11,15 @@
  * What this assumes: nothing outside the API rewrites the unit table under a running hub. `npm run generate`
  * truncates and reloads it; run it with the hub stopped (it starts its own processes), as the README says.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { perConnection } from '../db/per-connection.js';
 import { notFound } from '../graphql/errors.js';
 import { normaliseUnitCode } from './unit-code.js';
-import type { UnitKind } from './unit-kind.js';
 import type { UnitLoaders } from './unit.loaders.js';
 
 /** What the write path needs of a unit. */
 export interface UnitIdentity {
   id: number;
   code: string;
-  kind: UnitKind;
-  parentId: number | null;
 }
 
 /** More codes than this and the oldest looked up are forgotten (a national hierarchy has ~104,000 units). */
@@ -33,10 +30,6 @@ export class UnitDirectory {
   /** Codes it had to look up (through a request's loader) so far. */
   lookups = 0;
 
-  get size(): number {
-    return this.known.size;
-  }
-
   /** The unit a code names (normalised first), from memory or through the request's loader; null when none. */
   async find(loaders: UnitLoaders, code: string): Promise<UnitIdentity | null> {
     const normalised = normaliseUnitCode(code);
@@ -45,7 +38,7 @@ export class UnitDirectory {
     this.lookups++;
     const unit = await loaders.byCode.load(normalised);
     if (!unit) return null;
-    const identity = { id: unit.id, code: unit.code, kind: unit.kind, parentId: unit.parent?.id ?? null };
+    const identity = { id: unit.id, code: unit.code };
     if (this.known.size >= DIRECTORY_LIMIT) this.known.delete(this.known.keys().next().value!);
     this.known.set(normalised, identity);
     return identity;
@@ -69,12 +62,5 @@ export class UnitDirectory {
   }
 }
 
-const directories = new WeakMap<object, UnitDirectory>();
-
-/** The directory of the process's database (all entity managers forked from one ORM share its connection). */
-export function unitDirectory(em: EntityManager): UnitDirectory {
-  const connection = em.getConnection();
-  let directory = directories.get(connection);
-  if (!directory) directories.set(connection, (directory = new UnitDirectory()));
-  return directory;
-}
+/** The directory of the process's database. */
+export const unitDirectory = perConnection(() => new UnitDirectory());
