@@ -17,7 +17,7 @@ import { taiheTown2017 } from './taihe-2017.js';
 import { FigureSeries, hashSeed, profileFor, random } from './synthetic-figures.js';
 import { aggregate } from '../src/rollups/aggregate.sql.js';
 import { rebuildRollupStatements } from '../src/rollups/preaggregate.js';
-import type { CellValues } from '../src/format/figures.js';
+import { listOfValues, type CellValues } from '../src/format/figures.js';
 import type { ReportKey } from '../src/reports/report.repository.js';
 
 export const DEMO_CITY = '441800';
@@ -128,7 +128,8 @@ async function publishAreaReport(em: EntityManager, district: Unit): Promise<voi
 }
 
 async function store(em: EntityManager, key: ReportKey, values: CellValues, submitted: unknown, submittedAt: Date) {
-  const violations = checkIdentities({ values, givenTotals: new Map() });
+  const list = listOfValues(values);
+  const violations = checkIdentities({ list, givenTotals: new Map() });
   if (violations.length) throw new Error(`demo figures break the format: ${violations[0].message}`);
-  await storeRevision(em, key, values, submitted, { draft: false, actor: { unitCode: 'demo-seed', role: 'ADMIN' }, submittedAt, rollupsRebuiltByCaller: true });
+  await storeRevision(em, key, list, submitted, { draft: false, actor: { unitCode: 'demo-seed', role: 'ADMIN' }, submittedAt, rollupsRebuiltByCaller: true });
 }

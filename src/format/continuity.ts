@@ -3,27 +3,44 @@
  * X_IN_FORCE_CONTINUITY). They never block a submission: real reports restate balances after clean-ups and
  * mergers. They are stored with the revision and returned with the report.
  */
-import { applicantColumns, carriedForwardRow, carriedOverRow, proactiveRows } from './catalogue.js';
-import type { CellValues } from './figures.js';
+import { applicantColumns, carriedForwardRow, carriedOverRow, cells, proactiveRows } from './catalogue.js';
+import type { CellList } from './figures.js';
 import { violation, type Violation } from './identities.js';
 
-export function continuityWarnings(current: CellValues, previous: CellValues | null, previousLabel: string): Violation[] {
+const indexOf = (path: string) => {
+  const i = cells.findIndex((c) => c.path === path);
+  if (i < 0) throw new Error(`continuity: no cell ${path} in the catalogue`);
+  return i;
+};
+
+/** Per applicant column: this period's 上年结转 and the previous period's 结转下年度, by position in a `CellList`. */
+const carries = applicantColumns.map((c) => {
+  const path = `applications.${carriedOverRow.field}.${c.field}`;
+  return { path, carriedOver: indexOf(path), carriedForward: indexOf(`applications.${carriedForwardRow.field}.${c.field}`) };
+});
+/** Per document row: 现行有效件数 and this period's issued and repealed. */
+const inForce = proactiveRows
+  .filter((r) => r.shape === 'documents')
+  .map((r) => {
+    const base = `proactive.${r.field}`;
+    return { path: `${base}.inForce`, inForce: indexOf(`${base}.inForce`), issued: indexOf(`${base}.issued`), repealed: indexOf(`${base}.repealed`) };
+  });
+
+export function continuityWarnings(current: CellList, previous: CellList | null, previousLabel: string): Violation[] {
   if (!previous) return [];
   const found: Violation[] = [];
-  for (const c of applicantColumns) {
-    const path = `applications.${carriedOverRow.field}.${c.field}`;
-    const expected = Number(previous[`applications.${carriedForwardRow.field}.${c.field}`]);
-    const actual = Number(current[path]);
+  for (const c of carries) {
+    const expected = Number(previous[c.carriedForward]);
+    const actual = Number(current[c.carriedOver]);
     if (actual !== expected) {
-      found.push(violation('X_CARRY_CONTINUITY', path, expected, actual, `上期（${previousLabel}）结转 ${expected}，本期上年结转 ${actual}`));
+      found.push(violation('X_CARRY_CONTINUITY', c.path, expected, actual, `上期（${previousLabel}）结转 ${expected}，本期上年结转 ${actual}`));
     }
   }
-  for (const r of proactiveRows.filter((x) => x.shape === 'documents')) {
-    const base = `proactive.${r.field}`;
-    const expected = Number(previous[`${base}.inForce`]) + Number(current[`${base}.issued`]) - Number(current[`${base}.repealed`]);
-    const actual = Number(current[`${base}.inForce`]);
+  for (const r of inForce) {
+    const expected = Number(previous[r.inForce]) + Number(current[r.issued]) - Number(current[r.repealed]);
+    const actual = Number(current[r.inForce]);
     if (actual !== expected) {
-      found.push(violation('X_IN_FORCE_CONTINUITY', `${base}.inForce`, expected, actual, `上期（${previousLabel}）现行有效加本期制发减废止应为 ${expected}，实为 ${actual}`));
+      found.push(violation('X_IN_FORCE_CONTINUITY', r.path, expected, actual, `上期（${previousLabel}）现行有效加本期制发减废止应为 ${expected}，实为 ${actual}`));
     }
   }
   return found;

@@ -51,6 +51,13 @@ const appPaths: Record<string, Record<string, string>> = Object.fromEntries(
 );
 const casePaths = caseBlocks.map((b) => ({ total: `reviewLitigation.${b.field}.total`, cells: caseColumns.map((c) => `reviewLitigation.${b.field}.${c.field}`) }));
 
+/** The position in a `CellList` of each stored cell, by row and column: the checks read the list, never a path. */
+const cellIndex = new Map(cells.map((c, i) => [c.path, i]));
+const appIndex: Record<string, Record<string, number>> = Object.fromEntries(
+  applicationLeafRows.map((r) => [r.field, Object.fromEntries(applicantColumns.map((c) => [c.field, cellIndex.get(appPaths[r.field][c.field])!]))]),
+);
+const caseIndexes = casePaths.map((b) => b.cells.map((p) => cellIndex.get(p)!));
+
 /** Postgres `integer`; a count beyond it is not a plausible number of applications for one unit and period. */
 const MAX_COUNT = 2_147_483_647;
 
@@ -61,12 +68,13 @@ export function violation(identity: IdentityId, path: string, expected: number |
 }
 
 /** Returns every violated error identity; an empty list means the figures may be saved. */
-export function checkIdentities({ values, givenTotals }: FiguresInputReading): Violation[] {
+export function checkIdentities({ list, givenTotals }: FiguresInputReading): Violation[] {
   const found: Violation[] = [];
 
   // NON_NEGATIVE (and the amount format): every count a whole number >= 0, every amount a decimal >= 0 to 1 元.
-  for (const cell of cells) {
-    const v = values[cell.path];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    const v = list[i];
     if (cell.kind === 'count') {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_COUNT) {
         found.push(violation('NON_NEGATIVE', cell.path, 'a whole number ≥ 0', v, `应为不小于 0 的整数，实为 ${v}`));
@@ -84,7 +92,7 @@ export function checkIdentities({ values, givenTotals }: FiguresInputReading): V
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) found.push(violation('NON_NEGATIVE', path, 'a whole number ≥ 0', v, `应为不小于 0 的整数，实为 ${v}`));
   }
 
-  const leaf = (row: string, col: string) => Number(values[appPaths[row][col]]);
+  const leaf = (row: string, col: string) => Number(list[appIndex[row][col]]);
   const given = (path: string) => (givenTotals.has(path) ? Number(givenTotals.get(path)) : undefined);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -123,10 +131,10 @@ export function checkIdentities({ values, givenTotals }: FiguresInputReading): V
   }
 
   // REV_BLOCK_TOTAL: in each block of section 四, 总计 = 维持 + 纠正 + 其他结果 + 尚未审结.
-  for (const b of casePaths) {
+  for (const [k, b] of casePaths.entries()) {
     const path = b.total;
     const printed = given(path);
-    const expected = sum(b.cells.map((c) => Number(values[c])));
+    const expected = sum(caseIndexes[k].map((i) => Number(list[i])));
     if (printed !== undefined && printed !== expected) found.push(violation('REV_BLOCK_TOTAL', path, expected, printed));
   }
   return found;

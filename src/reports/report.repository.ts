@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sql, Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
 import type { Violation } from '../format/identities.js';
-import { arrayLiteralItems, cellsArraySql, valuesFromList, valuesFromRow, type CellValues } from '../format/figures.js';
+import { arrayLiteralItems, cellsArraySql, listFromItems, listFromRow, type CellList } from '../format/figures.js';
 import { cellAliases, unitYearLock } from '../rollups/preaggregate.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, type ReportStatus } from './report-status.js';
@@ -36,7 +36,8 @@ export interface StoredRevision extends ReportKey {
   draft: boolean;
   submittedAt: Date;
   warnings: Violation[];
-  values: CellValues;
+  /** The figures, in catalogue order. */
+  values: CellList;
   author: { unitCode: string | null; role: string | null };
   state: ReportState;
 }
@@ -69,7 +70,7 @@ function toStored(row: Record<string, unknown>): StoredRevision {
     draft: row.draft as boolean,
     submittedAt: new Date(row.submitted_at as string),
     warnings: (typeof row.warnings === 'string' ? JSON.parse(row.warnings) : row.warnings) as Violation[],
-    values: valuesFromRow(row),
+    values: listFromRow(row),
     author: { unitCode: (row.author_unit as string | null) ?? null, role: (row.author_role as string | null) ?? null },
     state: toState(row),
   };
@@ -119,9 +120,9 @@ export async function lockReportById(em: EntityManager, reportId: number): Promi
 
 export interface WriteReading {
   /** The figures of the report's current revision (null: none yet). */
-  current: CellValues | null;
+  current: CellList | null;
   /** The figures of the current revision of the same unit's report for the period before (null: none). */
-  previous: CellValues | null;
+  previous: CellList | null;
   /** What an idempotency key, when one was given, was used for before. */
   seen: { reportId: number; revision: number; requestHash: string } | null;
 }
@@ -151,7 +152,7 @@ export function readStatement(key: ReportKey, previous: ReportKey, idempotency: 
   };
 }
 
-const listValues = (list: unknown) => (typeof list === 'string' ? valuesFromList(arrayLiteralItems(list)) : null);
+const listValues = (list: unknown) => (typeof list === 'string' ? listFromItems(arrayLiteralItems(list)) : null);
 
 /** The rows of `readStatement`. */
 export function writeReading(rows: Record<string, unknown>[]): WriteReading {
@@ -167,7 +168,7 @@ export function writeReading(rows: Record<string, unknown>[]): WriteReading {
 export interface NewRevision {
   revision: number;
   draft: boolean;
-  values: CellValues;
+  values: CellList;
   warnings: Violation[];
   submitted: unknown;
   submittedAt: Date | null;
@@ -231,7 +232,7 @@ export function writeRevisionStatement(
   return {
     sql: WRITE_REVISION,
     values: [
-      ...cells.map((c) => r.values[c.path]),
+      ...r.values,
       state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
       ...stateParams(state),
       ...eventParams(state.id, event),

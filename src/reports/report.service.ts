@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from '../auth/access.js';
 import { continuityWarnings } from '../format/continuity.js';
-import { canonicalValues, differingCells, emptyValues, listOfValues, readFiguresInput, type CellValues, type Nested } from '../format/figures.js';
+import { canonicalList, differingCells, emptyList, readFiguresInput, type CellList, type Nested } from '../format/figures.js';
+import { cells } from '../format/catalogue.js';
 import { checkIdentities } from '../format/identities.js';
 import { AppError, ErrorCode, ValidationFailedError } from '../graphql/errors.js';
 import type { UnitLoaders } from '../units/unit.loaders.js';
@@ -80,15 +81,29 @@ export async function writeReport(
 
   const key = { unitId: unit.id, year: period.year, month: period.month, scope: input.scope ?? ReportScope.SELF };
   const actor = { unitCode: access.viewer.unitCode, role: access.viewer.role };
-  const stored = await storeRevision(em, key, canonicalValues(reading.values), input.figures, { ...options, actor });
+  const stored = await storeRevision(em, key, canonicalList(reading.list), input.figures, { ...options, actor });
   loaders.reports.current.clear(key).prime(key, stored.revision);
   loaders.reports.revisions.clear(stored.revision.reportId);
   loaders.reports.events.clear(stored.revision.reportId);
   return { report: toReportView(stored.revision), replacedRevision: stored.replacedRevision };
 }
 
-const requestHash = (key: ReportKey, values: CellValues, draft: boolean) =>
-  createHash('sha256').update(JSON.stringify([key, draft, values])).digest('hex');
+/** `"<path>":` of each cell, for `figuresJson`. */
+const jsonKeys = cells.map((c) => `${JSON.stringify(c.path)}:`);
+
+/**
+ * The figures as the JSON of an object keyed by path, cells in catalogue order: what request hashes have been made
+ * of since the first release (the figures were such an object then), so that a request retried across an upgrade
+ * still matches the hash stored for its idempotency key.
+ */
+export function figuresJson(list: CellList): string {
+  let json = '{';
+  for (let i = 0; i < list.length; i++) json += (i ? ',' : '') + jsonKeys[i] + JSON.stringify(list[i]);
+  return `${json}}`;
+}
+
+const requestHash = (key: ReportKey, list: CellList, draft: boolean) =>
+  createHash('sha256').update(`[${JSON.stringify(key)},${JSON.stringify(draft)},${figuresJson(list)}]`).digest('hex');
 
 /** What storing a revision answers: the revision now stored, and the one it replaced. */
 export interface Stored {
@@ -99,7 +114,8 @@ export interface Stored {
 /** A write's key, figures and options, and the statements that open its transaction (locks, then reads). */
 export interface PendingWrite {
   key: ReportKey;
-  values: CellValues;
+  /** The checked figures, in catalogue order. */
+  values: CellList;
   submitted: unknown;
   options: WriteOptions;
   previousKey: ReportKey;
@@ -123,7 +139,7 @@ export type WriteDecision =
   | { replay: { reportId: number; revision: number } }
   | { write: Statement; rollups: RollupTarget | null; delta: ContributionChange | null; complete(row: Record<string, unknown>): Stored };
 
-export function pendingWrite(key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): PendingWrite {
+export function pendingWrite(key: ReportKey, values: CellList, submitted: unknown, options: WriteOptions): PendingWrite {
   const previousKey = { ...key, ...previousReportPeriod(makePeriod(key.year, null, key.month)) };
   const idempotency = options.idempotencyKey
     ? { actor: `${options.actor.unitCode}/${options.actor.role}`, key: options.idempotencyKey, hash: requestHash(key, values, options.draft) }
@@ -177,7 +193,7 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
   return {
     write: writeRevisionStatement(newRevision, state, event, idempotency),
     rollups,
-    delta: rollups ? rollupDelta(members!, key.month, listOfValues(values)) : null,
+    delta: rollups ? rollupDelta(members!, key.month, values) : null,
     complete(row) {
       const written = writtenRevision(row);
       return {
@@ -195,7 +211,7 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
  * report's, and its unit-year's figures, from which the hub computes the change of the rollups); the write (revision,
  * state, event, idempotency key) in one statement; the rollup change applied with the commit.
  */
-export async function storeRevision(em: EntityManager, key: ReportKey, values: CellValues, submitted: unknown, options: WriteOptions): Promise<Stored> {
+export async function storeRevision(em: EntityManager, key: ReportKey, values: CellList, submitted: unknown, options: WriteOptions): Promise<Stored> {
   const pending = pendingWrite(key, values, submitted, options);
   return em.isInTransaction() ? storeRevisionAlone(em, pending) : submissionQueue(em).store(em, pending);
 }
@@ -231,8 +247,8 @@ async function replayed(sql: Sql, first: { reportId: number; revision: number })
 }
 
 /** The cells a new revision changes, as the history shows them; for a first revision, every non-zero cell. */
-export function cellChanges(before: CellValues | null, after: CellValues) {
-  return differingCells(before ?? emptyValues(), after).map(({ cell, before: b, after: a }) => ({ path: cell.path, label: cell.labelZh, before: String(b), after: String(a) }));
+export function cellChanges(before: CellList | null, after: CellList) {
+  return differingCells(before ?? emptyList(), after).map(({ cell, before: b, after: a }) => ({ path: cell.path, label: cell.labelZh, before: String(b), after: String(a) }));
 }
 
 export function toReportView(s: StoredRevision): ReportView {

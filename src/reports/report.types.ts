@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { buildFigures, type CellValues, type Nested } from '../format/figures.js';
+import { figuresFromList, type CellList, type Nested } from '../format/figures.js';
 import { Figures, FiguresInput } from './figures.graphql.js';
 import { Period } from './period.js';
 import type { ReportState } from './report.repository.js';
@@ -57,12 +57,13 @@ export class ReportRevisionView {
 
   @Field(() => Figures, { description: 'The figures with every total and group subtotal derived.' })
   get figures(): Nested {
-    return buildFigures(this.values);
+    return figuresFromList(this.values);
   }
 
   /** Not in the schema: what the fields above and the unit resolver are computed from. */
   unitId!: number;
-  values!: CellValues;
+  /** The figures in catalogue order. */
+  values!: CellList;
 }
 
 @ObjectType('Report', { description: 'A unit’s report for a month or a year, with the figures of its revision in force.' })

@@ -14,7 +14,6 @@ import { ReportScope } from './report-scope.js';
 import { Basis, ReportStatus } from './report-status.js';
 import { applyRollupChanges } from '../rollups/preaggregate.js';
 import { rollupDelta, rollupMembersStatement, type ContributionChange } from '../rollups/rollup-delta.js';
-import { listOfValues } from '../format/figures.js';
 import { rollupsCommitted, STATUS_ONLY } from '../rollups/rollup-changes.js';
 import { writeTransaction } from '../db/write-transaction.js';
 import { toReportView } from './report.service.js';
@@ -79,7 +78,7 @@ export async function review(
       // The figures approved are those submitted (a submitted report has no newer draft: it is its current revision).
       const approved = report.submittedRevision === current.revision ? current : (await findRevision(sql, report.id, report.submittedRevision!))!;
       const members = rollupMembersStatement(rollups.basis, rollups.unitId, rollups.year, rollups.month);
-      delta = rollupDelta(await sql.query(members.sql, members.values), rollups.month, listOfValues(approved.values));
+      delta = rollupDelta(await sql.query(members.sql, members.values), rollups.month, approved.values);
     }
     await writeState(sql, state, event);
     changed = rollups;

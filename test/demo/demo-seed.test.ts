@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicantColumns, outcomeRows } from '../../src/format/catalogue.js';
 import { checkIdentities } from '../../src/format/identities.js';
+import { listOfValues } from '../../src/format/figures.js';
 import { DEMO_YEARS, DemoSeeder } from '../../seeds/DemoSeeder.js';
 import { FigureSeries, profileFor } from '../../seeds/synthetic-figures.js';
 import { UnitKind } from '../../src/units/unit-kind.js';
@@ -99,7 +100,7 @@ describe('the synthetic figure series', () => {
     for (let m = 0; m < 36; m++) {
       const month = a.next();
       expect(b.next()).toEqual(month);
-      expect(checkIdentities({ values: month, givenTotals: new Map() })).toEqual([]);
+      expect(checkIdentities({ list: listOfValues(month), givenTotals: new Map() })).toEqual([]);
       if (previous) expect(month['applications.carriedOver.naturalPerson']).toBe(previous['applications.carriedForward.naturalPerson']);
       previous = month;
     }
