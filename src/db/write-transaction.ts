@@ -187,5 +187,18 @@ function literal(value: unknown): string {
     return String(value);
   }
   if (typeof value === 'boolean') return String(value);
-  return pg.escapeLiteral(prepareValue(value) as string);
+  const text = prepareValue(value);
+  if (typeof text !== 'string') throw new Error(`no literal form for a ${typeof text} value`);
+  return quoteLiteral(text);
+}
+
+/**
+ * A string as a SQL literal, exactly as node-postgres's `escapeLiteral` quotes it (quotes doubled; with a backslash,
+ * an E'' literal with backslashes doubled), by native replaces instead of its character-by-character loop: a
+ * submission's texts (its figures as submitted, its changes with their Chinese labels) run to kilobytes, and that
+ * loop was ~4 % of the hub's CPU under 32 submitters.
+ */
+export function quoteLiteral(text: string): string {
+  const quoted = `'${text.replace(/'/g, "''")}'`;
+  return text.includes('\\') ? ` E${quoted.replace(/\\/g, '\\\\')}` : quoted;
 }

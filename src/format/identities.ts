@@ -51,11 +51,19 @@ const appPaths: Record<string, Record<string, string>> = Object.fromEntries(
 );
 const casePaths = caseBlocks.map((b) => ({ total: `reviewLitigation.${b.field}.total`, cells: caseColumns.map((c) => `reviewLitigation.${b.field}.${c.field}`) }));
 
-/** The position in a `CellList` of each stored cell, by row and column: the checks read the list, never a path. */
+/**
+ * The application table by position, made once: `leafCells[r][j]` is the list index of leaf row r (catalogue order)
+ * and applicant column j. The relational checks below read a matrix of these, never a path.
+ */
 const cellIndex = new Map(cells.map((c, i) => [c.path, i]));
-const appIndex: Record<string, Record<string, number>> = Object.fromEntries(
-  applicationLeafRows.map((r) => [r.field, Object.fromEntries(applicantColumns.map((c) => [c.field, cellIndex.get(appPaths[r.field][c.field])!]))]),
-);
+const leafCells = applicationLeafRows.map((r) => applicantColumns.map((c) => cellIndex.get(appPaths[r.field][c.field])!));
+const leafPosition = new Map(applicationLeafRows.map((r, k) => [r.field, k]));
+const outcomePositions = outcomeRows.map((r) => leafPosition.get(r.field)!);
+const [NEW_RECEIVED, CARRIED_OVER, CARRIED_FORWARD] = [newReceivedRow, carriedOverRow, carriedForwardRow].map((r) => leafPosition.get(r.field)!);
+/** Row position of 三（七）总计, which is derived, not a leaf. */
+const RESULTS = -1;
+const totalPathOf = (r: number) => appPaths[r === RESULTS ? resultsTotalRow.field : applicationLeafRows[r].field].total;
+const resultsColumnPaths = applicantColumns.map((c) => appPaths[resultsTotalRow.field][c.field]);
 const caseIndexes = casePaths.map((b) => b.cells.map((p) => cellIndex.get(p)!));
 
 /** Postgres `integer`; a count beyond it is not a plausible number of applications for one unit and period. */
@@ -92,40 +100,48 @@ export function checkIdentities({ list, givenTotals }: FiguresInputReading): Vio
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) found.push(violation('NON_NEGATIVE', path, 'a whole number ≥ 0', v, `应为不小于 0 的整数，实为 ${v}`));
   }
 
-  const leaf = (row: string, col: string) => Number(list[appIndex[row][col]]);
-  const given = (path: string) => (givenTotals.has(path) ? Number(givenTotals.get(path)) : undefined);
+  // Printed totals are rare: without any, every total below is the sum of its leaves.
+  const anyGiven = givenTotals.size > 0;
+  const given = (path: string) => (anyGiven && givenTotals.has(path) ? Number(givenTotals.get(path)) : undefined);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const leaves = leafCells.map((row) => row.map((i) => Number(list[i])));
+  /** Column j (the applicant columns, then J: 总计) of row r. */
+  const J = applicantColumns.length;
 
   // APP_ROW_TOTAL: in every row, 总计 = the six applicant columns. For 三（七）总计 the columns may be given too.
-  const resultsColumn = (col: string) => given(appPaths[resultsTotalRow.field][col]) ?? sum(outcomeRows.map((r) => leaf(r.field, col)));
-  const rowColumns = (row: string) =>
-    applicantColumns.map((c) => (row === resultsTotalRow.field ? resultsColumn(c.field) : leaf(row, c.field)));
-  const rowTotal = (row: string) => given(appPaths[row].total) ?? sum(rowColumns(row));
-  for (const row of [...applicationLeafRows.map((r) => r.field), resultsTotalRow.field]) {
-    const path = appPaths[row].total;
+  const resultsColumns = applicantColumns.map((_, j) => given(resultsColumnPaths[j]) ?? sum(outcomePositions.map((r) => leaves[r][j])));
+  const rowColumns = (r: number) => (r === RESULTS ? resultsColumns : leaves[r]);
+  const rowTotals = new Map<number, number>();
+  const rowTotal = (r: number) => {
+    let total = rowTotals.get(r);
+    if (total === undefined) rowTotals.set(r, (total = given(totalPathOf(r)) ?? sum(rowColumns(r))));
+    return total;
+  };
+  for (const r of [...leaves.keys(), RESULTS]) {
+    const path = totalPathOf(r);
     const printed = given(path);
-    const expected = sum(rowColumns(row));
+    const expected = sum(rowColumns(r));
     if (printed !== undefined && printed !== expected) found.push(violation('APP_ROW_TOTAL', path, expected, printed));
   }
 
   // APP_RESULTS_SUM: in every column, 三（七）总计 = the 21 outcome leaves.
-  const columnsWithTotal = [...applicantColumns.map((c) => c.field), applicantTotalColumn.field];
-  const cellOf = (row: string, col: string) => (col === applicantTotalColumn.field ? rowTotal(row) : leaf(row, col));
-  for (const col of columnsWithTotal) {
-    const path = appPaths[resultsTotalRow.field][col];
+  const cellOf = (r: number, j: number) => (j === J ? rowTotal(r) : leaves[r][j]);
+  for (let j = 0; j <= J; j++) {
+    const path = j === J ? totalPathOf(RESULTS) : resultsColumnPaths[j];
     const printed = given(path);
-    const expected = sum(outcomeRows.map((r) => cellOf(r.field, col)));
-    if (printed !== undefined && printed !== expected) found.push(violation('APP_RESULTS_SUM', path, expected, printed));
+    if (printed === undefined) continue;
+    const expected = sum(outcomePositions.map((r) => cellOf(r, j)));
+    if (printed !== expected) found.push(violation('APP_RESULTS_SUM', path, expected, printed));
   }
 
   // APP_BALANCE: in every column, 一 + 二 = 三（七）总计 + 四. Reported on 四, the balancing cell.
-  for (const col of columnsWithTotal) {
-    const results = col === applicantTotalColumn.field ? rowTotal(resultsTotalRow.field) : resultsColumn(col);
-    const opening = cellOf(newReceivedRow.field, col) + cellOf(carriedOverRow.field, col);
-    const closing = cellOf(carriedForwardRow.field, col);
+  for (let j = 0; j <= J; j++) {
+    const results = j === J ? rowTotal(RESULTS) : resultsColumns[j];
+    const opening = cellOf(NEW_RECEIVED, j) + cellOf(CARRIED_OVER, j);
+    const closing = cellOf(CARRIED_FORWARD, j);
     if (opening !== results + closing) {
-      const path = appPaths[carriedForwardRow.field][col];
-      const why = `一 + 二 应等于 三（七）+ 四：${cellOf(newReceivedRow.field, col)} + ${cellOf(carriedOverRow.field, col)} ≠ ${results} + ${closing}`;
+      const path = j === J ? totalPathOf(CARRIED_FORWARD) : appPaths[carriedForwardRow.field][applicantColumns[j].field];
+      const why = `一 + 二 应等于 三（七）+ 四：${cellOf(NEW_RECEIVED, j)} + ${cellOf(CARRIED_OVER, j)} ≠ ${results} + ${closing}`;
       found.push(violation('APP_BALANCE', path, opening - results, closing, why));
     }
   }
@@ -134,8 +150,9 @@ export function checkIdentities({ list, givenTotals }: FiguresInputReading): Vio
   for (const [k, b] of casePaths.entries()) {
     const path = b.total;
     const printed = given(path);
+    if (printed === undefined) continue;
     const expected = sum(caseIndexes[k].map((i) => Number(list[i])));
-    if (printed !== undefined && printed !== expected) found.push(violation('REV_BLOCK_TOTAL', path, expected, printed));
+    if (printed !== expected) found.push(violation('REV_BLOCK_TOTAL', path, expected, printed));
   }
   return found;
 }

@@ -136,7 +136,7 @@ export function applyRollupChanges(basis: Basis, writes: { year: number; change:
   const changed = [...rows.values()].filter((r) => r.counts.some((v) => v !== 0) || r.amounts.some((v) => v !== 0n));
   if (!changed.length) return null;
   changed.sort((a, b) => b.level - a.level || a.unitId - b.unitId || a.year - b.year || a.period - b.period);
-  const matrix = (cols: string[][]) => `{${cols.map((c) => `{${c.join(',')}}`).join(',')}}`;
+  const matrix = (rows: readonly (number | string)[][]) => `{${rows.map((r) => `{${r.join(',')}}`).join(',')}}`;
   return {
     sql: applyChangesSql,
     values: [
@@ -144,7 +144,7 @@ export function applyRollupChanges(basis: Basis, writes: { year: number; change:
       `{${changed.map((r) => r.unitId).join(',')}}`,
       `{${changed.map((r) => r.year).join(',')}}`,
       `{${changed.map((r) => r.period).join(',')}}`,
-      matrix(changed.map((r) => r.counts.map(String))),
+      matrix(changed.map((r) => r.counts)),
       matrix(changed.map((r) => r.amounts.map(fromScaled))),
     ],
   };

@@ -34,6 +34,10 @@ export interface ContributionChange {
 const balanceIndexes = cells.flatMap((c, i) => (c.aggregation === 'flow' ? [] : [i]));
 const countIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [] : [i]));
 const amountIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
+/** The count cells that are flows (summed over a period's members); the others are balances. */
+const flowCountIndexes = countIndexes.filter((i) => cells[i].aggregation === 'flow');
+/** For each balance cell: whether it is an opening balance (the first member's) rather than a closing one (the last's). */
+const balanceOpens = balanceIndexes.map((i) => cells[i].aggregation === 'opening');
 
 // Every balance is a count (the catalogue's opening and closing application balances): kept as numbers below.
 if (balanceIndexes.some((i) => cells[i].kind === 'amount')) throw new Error('a balance cell that is an amount: rollup-delta.ts sums balances as counts');
@@ -117,8 +121,8 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
     // others count on both sides with the same figures and cancel, so they were not read in full.
     const add = (m: Member, sign: 1 | -1) => {
       const values = flowValues(m);
-      for (const i of countIndexes) if (cells[i].aggregation === 'flow') change[i] += sign * Number(values[i]);
-      amountIndexes.forEach((i, k) => (amounts[k] += BigInt(sign) * toScaled(String(values[i]))));
+      for (const i of flowCountIndexes) change[i] += sign * Number(values[i]);
+      for (let k = 0; k < amountIndexes.length; k++) amounts[k] += BigInt(sign) * toScaled(String(values[amountIndexes[k]]));
     };
     for (const m of a) if (!b.includes(m)) add(m, 1);
     for (const m of b) if (!a.includes(m)) add(m, -1);
@@ -126,16 +130,16 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
     const edge = (side: Member[], last: boolean) =>
       side.length ? side.reduce((best, m) => ((last ? position(m) > position(best) : position(m) < position(best)) ? m : best)) : null;
     const [firstA, lastA, firstB, lastB] = [edge(a, false), edge(a, true), edge(b, false), edge(b, true)];
-    for (const i of balanceIndexes) {
-      const [x, y] = cells[i].aggregation === 'opening' ? [firstA, firstB] : [lastA, lastB];
+    for (let k = 0; k < balanceIndexes.length; k++) {
+      const i = balanceIndexes[k];
+      const [x, y] = balanceOpens[k] ? [firstA, firstB] : [lastA, lastB];
       change[i] = Number(x?.values[i] ?? 0) - Number(y?.values[i] ?? 0);
     }
-    const counts = [
-      Number(a.length > 0) - Number(b.length > 0),
-      a.filter((m) => m.month === null).length - b.filter((m) => m.month === null).length,
-      a.filter((m) => m.month !== null).length - b.filter((m) => m.month !== null).length,
-      ...countIndexes.map((i) => change[i]),
-    ];
+    const counts = new Array<number>(3 + countIndexes.length);
+    counts[0] = Number(a.length > 0) - Number(b.length > 0);
+    counts[1] = a.filter((m) => m.month === null).length - b.filter((m) => m.month === null).length;
+    counts[2] = a.filter((m) => m.month !== null).length - b.filter((m) => m.month !== null).length;
+    for (let k = 0; k < countIndexes.length; k++) counts[3 + k] = change[countIndexes[k]];
     if (counts.some((v) => v !== 0) || amounts.some((v) => v !== 0n)) periods.push({ key, counts, amounts });
   }
   return { ancestors, periods };

@@ -5,7 +5,8 @@
  * must store exactly what they are given, whatever characters it holds, and a failure must undo only its own write.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeTransaction, type Sql } from '../../src/db/write-transaction.js';
+import pg from 'pg';
+import { quoteLiteral, writeTransaction, type Sql } from '../../src/db/write-transaction.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
@@ -41,6 +42,19 @@ describe('writeTransaction', () => {
     }
     const stored = await db.sql<{ t: string }>('select t from probe order by id');
     expect(stored.map((r) => r.t)).toEqual([tricky('pool')[0], tricky('inside')[0]]);
+  });
+
+  it('sends the opening statements on the pool as literals that store every kind of value exactly', async () => {
+    const opened = await writeTransaction(db.orm.em.fork(), [{ sql: INSERT, values: tricky('opening') }], async (_sql, rows) => ({ result: rows[0][0], last: null }));
+    const [t, , b, d, j, a] = tricky('opening');
+    expect({ ...opened, d: new Date(opened.d as string).toISOString() }).toEqual({ id: expect.any(Number), t, n: '12345.6789', b, d: (d as Date).toISOString(), j, a, nothing: null });
+  });
+
+  it('quotes a literal exactly as node-postgres does, and PostgreSQL reads back the text given', async () => {
+    const texts = ["plain", "it's", "''", "back\\slash", "\\'", "end\\", "清远市 “引号” 'x'", "", "line\nbreak\ttab", "$1 ? ;--"];
+    for (const text of texts) expect(quoteLiteral(text)).toBe(pg.escapeLiteral(text));
+    const [row] = await db.sql<Record<string, string>>(`select ${texts.map((text, i) => `${quoteLiteral(text)} as t${i}`).join(', ')}`);
+    expect(texts.map((_, i) => row[`t${i}`])).toEqual(texts);
   });
 
   it('runs the same statement again from its SQL-prepared form inside a transaction, and the last one too', async () => {
