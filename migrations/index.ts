@@ -5,6 +5,7 @@ import { Migration20261123000003Workflow } from './Migration20261123000003Workfl
 import { Migration20261123000004Rollups } from './Migration20261123000004Rollups.js';
 import { Migration20261123000006ReadIndexes } from './Migration20261123000006ReadIndexes.js';
 import { Migration20261124000007FigureCountDomain } from './Migration20261124000007FigureCountDomain.js';
+import { Migration20261125000008DerivedEventChanges } from './Migration20261125000008DerivedEventChanges.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261123000004Rollups', class: Migration20261123000004Rollups },
   { name: 'Migration20261123000006ReadIndexes', class: Migration20261123000006ReadIndexes },
   { name: 'Migration20261124000007FigureCountDomain', class: Migration20261124000007FigureCountDomain },
+  { name: 'Migration20261125000008DerivedEventChanges', class: Migration20261125000008DerivedEventChanges },
 ];

@@ -26,6 +26,10 @@ const inForce = proactiveRows
     return { path: `${base}.inForce`, inForce: indexOf(`${base}.inForce`), issued: indexOf(`${base}.issued`), repealed: indexOf(`${base}.repealed`) };
   });
 
+/** The cells of the period before that the warnings read (all of them counts): a write reads only these. */
+export const continuityCells = [...new Set([...carries.map((c) => c.carriedForward), ...inForce.map((r) => r.inForce)])];
+if (continuityCells.some((i) => cells[i].kind !== 'count')) throw new Error('continuity: a compared cell that is not a count');
+
 export function continuityWarnings(current: CellList, previous: CellList | null, previousLabel: string): Violation[] {
   if (!previous) return [];
   const found: Violation[] = [];

@@ -6,7 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sql, Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
 import type { Violation } from '../format/identities.js';
-import { arrayLiteralItems, cellsArraySql, listFromItems, listFromRow, type CellList } from '../format/figures.js';
+import { continuityCells } from '../format/continuity.js';
+import { arrayLiteralItems, listFromRow, type CellList } from '../format/figures.js';
 import { cellAliases, unitYearLock } from '../rollups/preaggregate.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, type ReportStatus } from './report-status.js';
@@ -119,48 +120,54 @@ export async function lockReportById(em: EntityManager, reportId: number): Promi
 }
 
 export interface WriteReading {
-  /** The figures of the report's current revision (null: none yet). */
-  current: CellList | null;
-  /** The figures of the current revision of the same unit's report for the period before (null: none). */
+  /**
+   * The cells the continuity warnings compare (`continuityCells`) of the current revision of the same unit's report
+   * for the period before, at their catalogue positions (null: no such report). A write reads no other figures: its
+   * changes are derived from the revisions when the history is read (report-history.ts).
+   */
   previous: CellList | null;
   /** What an idempotency key, when one was given, was used for before. */
   seen: { reportId: number; revision: number; requestHash: string } | null;
 }
 
 /**
- * Rows `kind` current (the report's current figures), previous (those of the same unit's report for the period
- * before), each with the cells as one numeric[] literal (one text column is far cheaper to read than 166), and
- * seen (what an idempotency key was used for).
+ * Rows `kind` previous (the continuity cells of the same unit's report for the period before, as one array literal)
+ * and seen (what an idempotency key was used for).
  */
-const READ = `select k.kind, ${cellsArraySql('v')} as figures, null::int as report_id, null::int as revision, null::text as request_hash
-  from (values ('current', ?::int, ?::smallint, ?::smallint, ?::report_scope), ('previous', ?::int, ?::smallint, ?::smallint, ?::report_scope))
-    as k (kind, unit_id, year, month, scope)
-  join report r on r.unit_id = k.unit_id and r.year = k.year and r.month is not distinct from k.month and r.scope = k.scope and r.current_revision > 0
-  join report_revision v on v.report_id = r.id and v.revision = r.current_revision
+const READ = `select 'previous' as kind, array[${continuityCells.map((i) => `v.${cells[i].sqlColumn}`).join(', ')}]::text as figures,
+    null::int as report_id, null::int as revision, null::text as request_hash
+  from report r join report_revision v on v.report_id = r.id and v.revision = r.current_revision
+  where r.unit_id = ?::int and r.year = ?::smallint and r.month is not distinct from ?::smallint and r.scope = ?::report_scope and r.current_revision > 0
   union all
   select 'seen', null, report_id, revision, request_hash from idempotency_key where actor = ?::varchar and key = ?::varchar`;
 
 /**
  * What a write needs to know besides the report's state, read once the report is locked (by a statement of its own:
- * one that locks reads as of before it waited): its current figures, those of the period before, and what an
- * idempotency key was used for. Its rows go to `writeReading`.
+ * one that locks reads as of before it waited): the figures of the period before that the continuity warnings
+ * compare, and what an idempotency key was used for. Its rows go to `writeReading`.
  */
-export function readStatement(key: ReportKey, previous: ReportKey, idempotency: { actor: string; key: string } | null): Statement {
+export function readStatement(previous: ReportKey, idempotency: { actor: string; key: string } | null): Statement {
   return {
     sql: READ,
-    values: [key.unitId, key.year, key.month, key.scope, previous.unitId, previous.year, previous.month, previous.scope, idempotency?.actor ?? null, idempotency?.key ?? null],
+    values: [previous.unitId, previous.year, previous.month, previous.scope, idempotency?.actor ?? null, idempotency?.key ?? null],
   };
 }
 
-const listValues = (list: unknown) => (typeof list === 'string' ? listFromItems(arrayLiteralItems(list)) : null);
+/** The continuity cells read by `READ`, at their positions in a list of every cell (the others left empty). */
+function continuityList(literal: unknown): CellList | null {
+  if (typeof literal !== 'string') return null;
+  const items = arrayLiteralItems(literal);
+  const list: CellList = new Array(cells.length);
+  continuityCells.forEach((cell, k) => (list[cell] = Number(items[k])));
+  return list;
+}
 
 /** The rows of `readStatement`. */
 export function writeReading(rows: Record<string, unknown>[]): WriteReading {
   const of = (kind: string) => rows.find((r) => r.kind === kind);
   const seen = of('seen');
   return {
-    current: listValues(of('current')?.figures),
-    previous: listValues(of('previous')?.figures),
+    previous: continuityList(of('previous')?.figures),
     seen: seen ? { reportId: seen.report_id as number, revision: seen.revision as number, requestHash: seen.request_hash as string } : null,
   };
 }
@@ -182,7 +189,19 @@ export interface ReportEventRow {
   revision: number;
   actor: { unitCode: string; role: string };
   reason: string | null;
-  changes: unknown[];
+  /**
+   * The cells the step changed. Null for a step that wrote a revision (SUBMIT, SAVE_DRAFT): its changes are that
+   * revision against the one before, derived when the history is read (report-history.ts), not stored twice.
+   */
+  changes: CellChangeRow[] | null;
+}
+
+/** One cell a step changed, as the history shows it. */
+export interface CellChangeRow {
+  path: string;
+  label: string;
+  before: string;
+  after: string;
 }
 
 /** The unit, year and month whose contributions to the rollups of a basis a write changes. */
@@ -201,7 +220,7 @@ const eventInsert = `insert into report_event (report_id, seq, action, from_stat
   select ?::int, coalesce(max(seq), 0) + 1, ?::varchar, ?::report_status, ?::report_status, ?::int, ?::varchar, ?::varchar, ?::text, ?::jsonb
   from report_event where report_id = ?::int`;
 const eventParams = (reportId: number, e: ReportEventRow) =>
-  [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, JSON.stringify(e.changes), reportId];
+  [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, e.changes && JSON.stringify(e.changes), reportId];
 
 const WRITE_REVISION = `
   with revision_figures as (select ${cells.map((c, i) => `?::${c.kind === 'amount' ? 'numeric' : 'int'} ${cellAliases[i]}`).join(', ')}),
@@ -319,7 +338,7 @@ export async function findEvents(em: EntityManager, reportIds: readonly number[]
         revision: r.revision as number,
         actor: { unitCode: r.actor_unit as string, role: r.actor_role as string },
         reason: (r.reason as string | null) ?? null,
-        changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as unknown[],
+        changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as CellChangeRow[] | null,
       },
     ]);
   }

@@ -4,6 +4,7 @@ import { Unit } from '../units/unit.entity.js';
 import { requireUnit } from '../units/unit.service.js';
 import { checkReportPeriod, PeriodInput } from './period.js';
 import { ReportScope } from './report-scope.js';
+import { reportHistory } from './report-history.js';
 import { toReportView, writeReport } from './report.service.js';
 import { ReportEvent, ReportRevisionView, ReportView, ReviewReportInput, SubmitReportInput, SubmitReportPayload } from './report.types.js';
 import { review } from './workflow.service.js';
@@ -64,7 +65,6 @@ export class ReportResolver {
 
   @FieldResolver(() => [ReportEvent], { description: 'Every change of figures or state: who, when, from which state, and what changed.' })
   async history(@Root() report: ReportView, @Ctx() { loaders }: Context): Promise<ReportEvent[]> {
-    const events = await loaders.reports.events.load(report.id);
-    return events.map((e) => Object.assign(new ReportEvent(), e));
+    return (await reportHistory(loaders, report.id)).map((e) => Object.assign(new ReportEvent(), e));
   }
 }

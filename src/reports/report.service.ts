@@ -1,14 +1,15 @@
 /**
  * Writing a report's figures — submitting them, or saving a draft — in one transaction: check the period, the unit
  * and every identity of the national format; refuse a locked (approved) report and a stale base revision; then
- * write a new revision and an event with the cell-by-cell changes. Nothing is saved when any check fails; nothing
- * accepted before is overwritten. A retried request with the same idempotency key returns the first result.
+ * write a new revision and an event (whose cell-by-cell changes the history derives from the revisions:
+ * report-history.ts). Nothing is saved when any check fails; nothing accepted before is overwritten. A retried request
+ * with the same idempotency key returns the first result.
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Access } from '../auth/access.js';
 import { continuityWarnings } from '../format/continuity.js';
-import { canonicalList, differingCells, emptyList, readFiguresInput, type CellList, type Nested } from '../format/figures.js';
+import { canonicalList, readFiguresInput, type CellList, type Nested } from '../format/figures.js';
 import { cells } from '../format/catalogue.js';
 import { checkIdentities } from '../format/identities.js';
 import { AppError, ErrorCode, ValidationFailedError } from '../graphql/errors.js';
@@ -150,7 +151,7 @@ export function pendingWrite(key: ReportKey, values: CellList, submitted: unknow
     : null;
   // The unit-year lock first (SELF), then the report: every writer takes its locks in this order. The reads follow
   // the lock, so they see every write committed before it.
-  const opening = [lockStatement(key), readStatement(key, previousKey, idempotency)];
+  const opening = [lockStatement(key), readStatement(previousKey, idempotency)];
   if (rollups) opening.push(rollupMembersStatement(rollups.basis, rollups.unitId, rollups.year, rollups.month));
   return { key, values, submitted, options, previousKey, idempotency, rollups, opening };
 }
@@ -187,7 +188,8 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
     revision,
     actor: options.actor,
     reason: null,
-    changes: cellChanges(reading.current, values),
+    // Not stored: the history derives them from this revision and the one before (report-history.ts).
+    changes: null,
   };
   const newRevision = { revision, draft: options.draft, values, warnings, submitted: w.submitted, submittedAt: options.submittedAt ?? null, author: options.actor };
   return {
@@ -208,7 +210,7 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
  * Writes checked figures as the next revision of a report. The report row is locked first: writers queue up.
  * Submissions on the hot path go through the submission queue (submission-batch.ts), which writes concurrent ones
  * in one transaction; alone, a write is three round trips (db/write-transaction.ts): begin, lock and reads (the
- * report's, and its unit-year's figures, from which the hub computes the change of the rollups); the write (revision,
+ * period before's continuity cells, and its unit-year's figures, from which the hub computes the change of the rollups); the write (revision,
  * state, event, idempotency key) in one statement; the rollup change applied with the commit.
  */
 export async function storeRevision(em: EntityManager, key: ReportKey, values: CellList, submitted: unknown, options: WriteOptions): Promise<Stored> {
@@ -244,11 +246,6 @@ export async function storeRevisionAlone(em: EntityManager, w: PendingWrite): Pr
 async function replayed(sql: Sql, first: { reportId: number; revision: number }): Promise<Stored> {
   const revision = (await findRevision(sql, first.reportId, first.revision))!;
   return { revision, replacedRevision: revision.revision > 1 ? revision.revision - 1 : null };
-}
-
-/** The cells a new revision changes, as the history shows them; for a first revision, every non-zero cell. */
-export function cellChanges(before: CellList | null, after: CellList) {
-  return differingCells(before ?? emptyList(), after).map(({ cell, before: b, after: a }) => ({ path: cell.path, label: cell.labelZh, before: String(b), after: String(a) }));
 }
 
 export function toReportView(s: StoredRevision): ReportView {

@@ -154,6 +154,43 @@ describe('the history of a report', () => {
     expect(history[4].changes).toEqual([]);
   });
 
+  it('keeps no second copy of the changes of a step that wrote a revision: they are derived from the revisions', async () => {
+    const stored = await hub.db.sql<{ action: string; changes: unknown }>(
+      `select e.action, e.changes from report_event e join report r on r.id = e.report_id join unit u on u.id = r.unit_id
+       where u.code = $1 and r.year = $2 and r.month = $3 order by e.seq`,
+      [UNIT, AUG.year, AUG.month],
+    );
+    expect(stored).toEqual([
+      { action: 'SAVE_DRAFT', changes: null },
+      { action: 'SUBMIT', changes: null },
+      { action: 'RETURN', changes: [] },
+      { action: 'SUBMIT', changes: null },
+      { action: 'APPROVE', changes: [] },
+    ]);
+  });
+
+  it('shows a copy stored by an event written before the changes were derived exactly as stored', async () => {
+    const SEP = { year: 2024, month: 9 };
+    dataOf(await submit(SEP, 0));
+    const [{ id }] = await hub.db.sql<{ id: number }>(
+      `select r.id from report r join unit u on u.id = r.unit_id where u.code = $1 and r.year = $2 and r.month = $3`,
+      [UNIT, SEP.year, SEP.month],
+    );
+    const copy = [{ path: 'applications.newReceived.naturalPerson', label: '一、本年新收政府信息公开申请数量 / 自然人', before: '0', after: '10' }];
+    // An event as a hub before 2026-11-25 wrote it: a re-submission with its changes stored (a revision 2 follows).
+    await hub.db.sql(
+      `insert into report_event (report_id, seq, action, from_status, to_status, revision, actor_unit, actor_role, changes)
+       values ($1, 2, 'SUBMIT', 'SUBMITTED', 'SUBMITTED', 2, $2, 'SUBMITTER', $3::jsonb)`,
+      [id, UNIT, JSON.stringify(copy)],
+    );
+    await hub.db.sql(`insert into report_revision (report_id, revision, draft, author_unit, author_role, submitted_at)
+      select report_id, 2, draft, author_unit, author_role, now() from report_revision where report_id = $1 and revision = 1`, [id]);
+    const events = dataOf(await hub.gql(HISTORY, { p: SEP }, submitter)).report.history;
+    expect(events.map((e: any) => e.action)).toEqual(['SUBMIT', 'SUBMIT']);
+    expect(events[0].changes).toContainEqual({ path: 'applications.newReceived.naturalPerson', label: expect.any(String), before: '0', after: '10' });
+    expect(events[1].changes).toEqual(copy);
+  });
+
   it('cannot be altered behind the API’s back: the database refuses to update, delete or truncate events', async () => {
     const rows = await hub.db.sql<{ id: string }>(`select e.id from report_event e order by e.id limit 1`);
     await expect(hub.db.sql(`update report_event set reason = 'forged', actor_role = 'ADMIN' where id = $1`, [rows[0].id])).rejects.toThrow(/immutable/);
