@@ -174,6 +174,21 @@ export function sampleUnits(url: string, submitMonth: number): Promise<Sample> {
 }
 
 /**
+ * Runs a CHECKPOINT before a measured phase of writes, and says how long it took. PostgreSQL ends each checkpoint by
+ * fsyncing the data files it wrote; on these VMs' disks that sync held every commit's WAL flush for 0.2-0.5 s
+ * (backends waiting in IO/WalSync while the checkpointer was in IO/DataFileSync). A checkpoint comes every 5 minutes
+ * (checkpoint_timeout) or after an earlier phase's writes (the data generation's 650 MB): in a 5-second window it
+ * would decide the p99 by where it happened to fall. After this one, the next comes minutes later, past the phase.
+ */
+export function checkpoint(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const started = Date.now();
+    await client.query('checkpoint');
+    return Date.now() - started;
+  });
+}
+
+/**
  * Waits until no other statement runs in the database: a load that ends leaves requests in flight, and a slow server
  * would still be working on them while the next server is measured.
  */

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Role } from '../src/auth/role.js';
 import { loadTokenKeys, signToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
-import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from './database.js';
+import { checkpoint, prepareDatabase, sampleUnits, startDatabase, waitIdle } from './database.js';
 import { measureInterleaved, type Target } from './load.js';
 import { BENCH_AUTH_SECRET, progress, startHub, stopAll } from './peers.js';
 import { readScenarios, submissionScenario, SUBMIT_MONTH } from './scenarios.js';
@@ -50,6 +50,8 @@ try {
   const reads = readScenarios(sample, new Map());
   // the three rollups and the mixed load, or the submissions
   const scenarios = submissions ? [submissionScenario(sample)] : [...reads.slice(0, 3), reads[reads.length - 1]];
+  // Submissions wait for their commits' WAL flush: no checkpoint of the data generation may end inside a window.
+  if (submissions) progress(`checkpoint before the submissions: ${await checkpoint(db.url)} ms`);
   let phase = '';
   const rssDuringMixed = new Map<string, number[]>(hubs.map((h) => [h.name, []]));
   const sampler = setInterval(() => {

@@ -18,7 +18,7 @@ import { createLogger } from '../src/logger.js';
 import { verifyRollups } from '../src/rollups/verify.js';
 import { calibrate } from '../bench/calibrate.js';
 import { checkIdentical, postgraphileSumFields } from '../bench/checks.js';
-import { prepareDatabase, sampleUnits, startDatabase, waitIdle } from '../bench/database.js';
+import { checkpoint, prepareDatabase, sampleUnits, startDatabase, waitIdle } from '../bench/database.js';
 import { measureAll, measureInterleaved, run, type Target } from '../bench/load.js';
 import { MemorySampler } from '../bench/memory.js';
 import { BENCH_AUTH_SECRET, progress, startHub, startPostgraphile, stopAll } from '../bench/peers.js';
@@ -119,6 +119,7 @@ async function main(): Promise<number> {
   const coalescedReads = coalescedBefore && coalescedAfter ? { statements: coalescedAfter.statements - coalescedBefore.statements, requests: coalescedAfter.requests - coalescedBefore.requests } : null;
 
   const submit = submissionScenario(sample);
+  progress(`checkpoint before the submissions: ${await checkpoint(url)} ms`);
   progress(`— ${submit.name}, ${submit.connections} connections`);
   const queueCounts = async () => (await health()).submissions ?? null;
   const queueBefore = await queueCounts();
