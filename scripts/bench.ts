@@ -119,11 +119,17 @@ async function main(): Promise<number> {
   const coalescedReads = coalescedBefore && coalescedAfter ? { statements: coalescedAfter.statements - coalescedBefore.statements, requests: coalescedAfter.requests - coalescedBefore.requests } : null;
 
   const submit = submissionScenario(sample);
+  // A checkpoint before the submissions and after each run of them (bench/database.ts, `checkpoint`): none may end
+  // inside a measured window, neither an earlier phase's nor one that their own WAL (~14 KB a submission) asks for.
   progress(`checkpoint before the submissions: ${await checkpoint(url)} ms`);
   progress(`— ${submit.name}, ${submit.connections} connections`);
   const queueCounts = async () => (await health()).submissions ?? null;
   const queueBefore = await queueCounts();
-  const [submissions] = await measureAll([{ ...targets[0], token }], submit, { ...runOptions, onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}submissions | ${t.name}`) });
+  const betweenSubmissions = async () => {
+    await between();
+    await checkpoint(url);
+  };
+  const [submissions] = await measureAll([{ ...targets[0], token }], submit, { ...runOptions, between: betweenSubmissions, onRun: (t, rep) => (memory!.phase = `${rep ? '' : 'warm-up '}submissions | ${t.name}`) });
   const queueAfter = await queueCounts();
   const queue = queueBefore && queueAfter ? { alone: queueAfter.alone - queueBefore.alone, batches: queueAfter.batches - queueBefore.batches, batched: queueAfter.batched - queueBefore.batched, fallbacks: queueAfter.fallbacks - queueBefore.fallbacks } : null;
   memory.stop();
