@@ -105,7 +105,8 @@ export function markdown(f: Findings): string {
     `# disclosure-hub benchmark: ${f.scale}`,
     '',
     `\`${f.command}\` — ${m.date}, ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; ` +
-      `${f.options.reps} repetitions of ${f.options.duration} s per server, medians; loopback; run took ${n(f.seconds)} s.`,
+      `${f.options.reps} repetitions of ${f.options.duration} s per server, medians; loopback; run took ${n(f.seconds)} s. ` +
+      'The submissions are measured after 10 s of them unmeasured, with a checkpoint before each repetition (scripts/bench.ts).',
     '',
     `Machine speed (\`bench/calibrate.ts\`, rounds/s of a fixed single-threaded workload; compare runs by it): ${n(m.speed.start)} at the start, ` +
       `${n(m.speed.end)} at the end.`,
