@@ -38,6 +38,10 @@ const amountIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
 const flowCountIndexes = countIndexes.filter((i) => cells[i].aggregation === 'flow');
 /** For each balance cell: whether it is an opening balance (the first member's) rather than a closing one (the last's). */
 const balanceOpens = balanceIndexes.map((i) => cells[i].aggregation === 'opening');
+/** Where each count cell goes in a period's `counts`: after unit_count, annual_units and unit_months, in catalogue order. */
+const countSlot = new Map(countIndexes.map((cell, k) => [cell, 3 + k]));
+const flowSlots = flowCountIndexes.map((i) => countSlot.get(i)!);
+const balanceSlots = balanceIndexes.map((i) => countSlot.get(i)!);
 
 // Every balance is a count (the catalogue's opening and closing application balances): kept as numbers below.
 if (balanceIndexes.some((i) => cells[i].kind === 'amount')) throw new Error('a balance cell that is an amount: rollup-delta.ts sums balances as counts');
@@ -111,18 +115,31 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
   const after = [...before.filter((m) => m.month !== month), written];
   const keys = month === null ? [0] : [0, month, 100 + Math.ceil(month / 3)];
   const periods: ContributionChange['periods'] = [];
+  // A member's flows, as numbers and scaled amounts, made once: the write's old and new month change up to three
+  // periods (its month, quarter and year) by the same figures.
+  const flowsOf = new Map<Member, { counts: Float64Array; amounts: bigint[] }>();
+  const flows = (m: Member) => {
+    let f = flowsOf.get(m);
+    if (!f) {
+      const values = flowValues(m);
+      const counts = new Float64Array(flowCountIndexes.length);
+      for (let k = 0; k < flowCountIndexes.length; k++) counts[k] = Number(values[flowCountIndexes[k]]);
+      flowsOf.set(m, (f = { counts, amounts: amountIndexes.map((i) => toScaled(String(values[i]))) }));
+    }
+    return f;
+  };
   for (const key of keys.sort((a, b) => a - b)) {
     const period = PERIODS.find((p) => p.key === key)!;
     const a = counted(after, period);
     const b = counted(before, period);
-    const change = new Array<number>(cells.length).fill(0);
+    const counts = new Array<number>(3 + countIndexes.length).fill(0);
     const amounts = amountIndexes.map(() => 0n);
     // Flows: a member counted on one side only, or replaced (the written one), adds its figures with a sign; the
     // others count on both sides with the same figures and cancel, so they were not read in full.
     const add = (m: Member, sign: 1 | -1) => {
-      const values = flowValues(m);
-      for (const i of flowCountIndexes) change[i] += sign * Number(values[i]);
-      for (let k = 0; k < amountIndexes.length; k++) amounts[k] += BigInt(sign) * toScaled(String(values[amountIndexes[k]]));
+      const f = flows(m);
+      for (let k = 0; k < flowSlots.length; k++) counts[flowSlots[k]] += sign * f.counts[k];
+      for (let k = 0; k < amounts.length; k++) amounts[k] += sign === 1 ? f.amounts[k] : -f.amounts[k];
     };
     for (const m of a) if (!b.includes(m)) add(m, 1);
     for (const m of b) if (!a.includes(m)) add(m, -1);
@@ -133,13 +150,11 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
     for (let k = 0; k < balanceIndexes.length; k++) {
       const i = balanceIndexes[k];
       const [x, y] = balanceOpens[k] ? [firstA, firstB] : [lastA, lastB];
-      change[i] = Number(x?.values[i] ?? 0) - Number(y?.values[i] ?? 0);
+      counts[balanceSlots[k]] = Number(x?.values[i] ?? 0) - Number(y?.values[i] ?? 0);
     }
-    const counts = new Array<number>(3 + countIndexes.length);
     counts[0] = Number(a.length > 0) - Number(b.length > 0);
     counts[1] = a.filter((m) => m.month === null).length - b.filter((m) => m.month === null).length;
     counts[2] = a.filter((m) => m.month !== null).length - b.filter((m) => m.month !== null).length;
-    for (let k = 0; k < countIndexes.length; k++) counts[3 + k] = change[countIndexes[k]];
     if (counts.some((v) => v !== 0) || amounts.some((v) => v !== 0n)) periods.push({ key, counts, amounts });
   }
   return { ancestors, periods };
