@@ -7,6 +7,7 @@ import { Migration20261123000006ReadIndexes } from './Migration20261123000006Rea
 import { Migration20261124000007FigureCountDomain } from './Migration20261124000007FigureCountDomain.js';
 import { Migration20261125000008DerivedEventChanges } from './Migration20261125000008DerivedEventChanges.js';
 import { Migration20261125000009FigureStatistics } from './Migration20261125000009FigureStatistics.js';
+import { Migration20261125000010ReportEventSeq } from './Migration20261125000010ReportEventSeq.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261124000007FigureCountDomain', class: Migration20261124000007FigureCountDomain },
   { name: 'Migration20261125000008DerivedEventChanges', class: Migration20261125000008DerivedEventChanges },
   { name: 'Migration20261125000009FigureStatistics', class: Migration20261125000009FigureStatistics },
+  { name: 'Migration20261125000010ReportEventSeq', class: Migration20261125000010ReportEventSeq },
 ];

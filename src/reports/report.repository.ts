@@ -212,15 +212,22 @@ export interface RollupTarget {
   month: number | null;
 }
 
+/**
+ * The report's new state, and the number of its next event: each report counts its events (`last_event_seq`,
+ * migration 000010), so an event's number comes from the row the step updates anyway. It was `max(seq) + 1` over
+ * report_event, whose generic plan, made while that table was empty, was a sequential scan that grew with every event
+ * (1.2 ms at 20,000 events, for each write of a batch).
+ */
 const stateUpdate = `update report set status = ?::report_status, current_revision = ?::int, submitted_revision = ?::int, approved_revision = ?::int,
-  status_reason = ?::text, updated_at = now() where id = ?::int`;
+  status_reason = ?::text, last_event_seq = last_event_seq + 1, updated_at = now() where id = ?::int returning last_event_seq`;
 const stateParams = (s: ReportState) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, s.id];
 
+/** The step's event, numbered by `stateUpdate` (a CTE named `state` in the same statement). */
 const eventInsert = `insert into report_event (report_id, seq, action, from_status, to_status, revision, actor_unit, actor_role, reason, changes)
-  select ?::int, coalesce(max(seq), 0) + 1, ?::varchar, ?::report_status, ?::report_status, ?::int, ?::varchar, ?::varchar, ?::text, ?::jsonb
-  from report_event where report_id = ?::int`;
+  select ?::int, state.last_event_seq, ?::varchar, ?::report_status, ?::report_status, ?::int, ?::varchar, ?::varchar, ?::text, ?::jsonb
+  from state`;
 const eventParams = (reportId: number, e: ReportEventRow) =>
-  [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, e.changes && JSON.stringify(e.changes), reportId];
+  [reportId, e.action, e.fromStatus, e.toStatus, e.revision, e.actor.unitCode, e.actor.role, e.reason, e.changes && JSON.stringify(e.changes)];
 
 const WRITE_REVISION = `
   with revision_figures as (select ${cells.map((c, i) => `?::${c.kind === 'amount' ? 'numeric' : 'int'} ${cellAliases[i]}`).join(', ')}),

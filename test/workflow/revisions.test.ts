@@ -169,6 +169,15 @@ describe('the history of a report', () => {
     ]);
   });
 
+  it('numbers events from the report’s own count, which always equals its last event', async () => {
+    const off = await hub.db.sql<{ id: number }>(
+      `select r.id from report r left join (select report_id, max(seq) as last from report_event group by report_id) e on e.report_id = r.id
+       where r.last_event_seq <> coalesce(e.last, 0)`,
+    );
+    expect(off).toEqual([]);
+    expect((await hub.db.sql<{ n: number }>(`select count(*)::int as n from report where last_event_seq > 0`))[0].n).toBeGreaterThan(5);
+  });
+
   it('shows a copy stored by an event written before the changes were derived exactly as stored', async () => {
     const SEP = { year: 2024, month: 9 };
     dataOf(await submit(SEP, 0));
