@@ -196,6 +196,16 @@ export const cells: Cell[] = [
 
 export const cellByPath = new Map(cells.map((c) => [c.path, c]));
 
+const cellPositions = new Map(cells.map((c, i) => [c.path, i]));
+/** A cell's position in `cells` (and in every list of figures in catalogue order); an error for a path not there. */
+export function cellIndexOf(path: string): number {
+  const i = cellPositions.get(path);
+  if (i === undefined) throw new Error(`no cell ${path} in the catalogue`);
+  return i;
+}
+/** The positions of the amount cells (万元, exact decimals); every other cell is a count. */
+export const amountCellIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
+
 /** Labels of derived (total) cells, for error messages about a given total. */
 export function derivedLabel(path: string): string {
   const [section, row, column] = path.split('.');

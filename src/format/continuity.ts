@@ -3,27 +3,21 @@
  * X_IN_FORCE_CONTINUITY). They never block a submission: real reports restate balances after clean-ups and
  * mergers. They are stored with the revision and returned with the report.
  */
-import { applicantColumns, carriedForwardRow, carriedOverRow, cells, proactiveRows } from './catalogue.js';
+import { applicantColumns, carriedForwardRow, carriedOverRow, cellIndexOf, cells, proactiveRows } from './catalogue.js';
 import type { CellList } from './figures.js';
 import { violation, type Violation } from './identities.js';
-
-const indexOf = (path: string) => {
-  const i = cells.findIndex((c) => c.path === path);
-  if (i < 0) throw new Error(`continuity: no cell ${path} in the catalogue`);
-  return i;
-};
 
 /** Per applicant column: this period's 上年结转 and the previous period's 结转下年度, by position in a `CellList`. */
 const carries = applicantColumns.map((c) => {
   const path = `applications.${carriedOverRow.field}.${c.field}`;
-  return { path, carriedOver: indexOf(path), carriedForward: indexOf(`applications.${carriedForwardRow.field}.${c.field}`) };
+  return { path, carriedOver: cellIndexOf(path), carriedForward: cellIndexOf(`applications.${carriedForwardRow.field}.${c.field}`) };
 });
 /** Per document row: 现行有效件数 and this period's issued and repealed. */
 const inForce = proactiveRows
   .filter((r) => r.shape === 'documents')
   .map((r) => {
     const base = `proactive.${r.field}`;
-    return { path: `${base}.inForce`, inForce: indexOf(`${base}.inForce`), issued: indexOf(`${base}.issued`), repealed: indexOf(`${base}.repealed`) };
+    return { path: `${base}.inForce`, inForce: cellIndexOf(`${base}.inForce`), issued: cellIndexOf(`${base}.issued`), repealed: cellIndexOf(`${base}.repealed`) };
   });
 
 /** The cells of the period before that the warnings read (all of them counts): a write reads only these. */

@@ -7,10 +7,12 @@
  * - the nested GraphQL output (`figuresFromList`), with every total and group subtotal derived from the leaves.
  */
 import {
+  amountCellIndexes,
   applicantColumns,
   applicationLeafRows,
   caseBlocks,
   caseColumns,
+  cellIndexOf,
   cells,
   outcomeGroups,
   outcomeRows,
@@ -104,12 +106,6 @@ export function readFiguresInput(input: Nested | undefined): FiguresInputReading
  */
 export type CellList = CellValue[];
 
-const cellIndex = new Map(cells.map((c, i) => [c.path, i]));
-const indexOf = (path: string): number => {
-  const i = cellIndex.get(path);
-  if (i === undefined) throw new Error(`no cell ${path} in the catalogue`);
-  return i;
-};
 
 export function listOfValues(values: CellValues): CellList {
   return cells.map((c) => values[c.path] ?? zeroValue(c));
@@ -124,7 +120,7 @@ export function valuesOfList(list: CellList): CellValues {
 /** For each applicant column: the cells it sums, by index (the plans are made once, not per answer). */
 type ApplicantPlan = { field: string; cells: number[] }[];
 const applicantPlan = (rowFields: string[]): ApplicantPlan =>
-  applicantColumns.map((c) => ({ field: c.field, cells: rowFields.map((r) => indexOf(`applications.${r}.${c.field}`)) }));
+  applicantColumns.map((c) => ({ field: c.field, cells: rowFields.map((r) => cellIndexOf(`applications.${r}.${c.field}`)) }));
 
 function applicantCounts(list: CellList, plan: ApplicantPlan): Record<string, number> {
   const out: Record<string, number> = {};
@@ -141,13 +137,13 @@ function applicantCounts(list: CellList, plan: ApplicantPlan): Record<string, nu
 
 const proactivePlans = proactiveRows.map((r) =>
   r.shape === 'documents'
-    ? { field: r.field, columns: r.columns.map((c) => ({ field: c.field, cell: indexOf(`proactive.${r.field}.${c.field}`) })), cell: -1 }
-    : { field: r.field, columns: null, cell: indexOf(`proactive.${r.field}`) },
+    ? { field: r.field, columns: r.columns.map((c) => ({ field: c.field, cell: cellIndexOf(`proactive.${r.field}.${c.field}`) })), cell: -1 }
+    : { field: r.field, columns: null, cell: cellIndexOf(`proactive.${r.field}`) },
 );
 const leafPlans = applicationLeafRows.map((r) => ({ field: r.field, plan: applicantPlan([r.field]) }));
 const groupPlans = outcomeGroups.map((g) => ({ field: g.field, plan: applicantPlan(g.leaves.map((l) => l.field)) }));
 const resultsTotalPlan = applicantPlan(outcomeRows.map((r) => r.field));
-const casePlans = caseBlocks.map((b) => ({ field: b.field, columns: caseColumns.map((c) => ({ field: c.field, cell: indexOf(`reviewLitigation.${b.field}.${c.field}`) })) }));
+const casePlans = caseBlocks.map((b) => ({ field: b.field, columns: caseColumns.map((c) => ({ field: c.field, cell: cellIndexOf(`reviewLitigation.${b.field}.${c.field}`) })) }));
 
 /** The output shape of the contract's `Figures`, every total and subtotal derived from the leaves. */
 export function figuresFromList(list: CellList): Nested {
@@ -176,12 +172,10 @@ export function figuresFromList(list: CellList): Nested {
   return { proactive, applications, reviewLitigation };
 }
 
-const amountIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
-
 /** The cells as stored: amounts in their canonical decimal form ("0012.50" -> "12.5"). Call after validation. */
 export function canonicalList(list: CellList): CellList {
   const out = list.slice();
-  for (const i of amountIndexes) out[i] = normaliseDecimal(String(list[i])) ?? list[i];
+  for (const i of amountCellIndexes) out[i] = normaliseDecimal(String(list[i])) ?? list[i];
   return out;
 }
 
@@ -217,6 +211,16 @@ export function cellsArraySql(alias: string, leading: string[] = []): string {
 /** The elements of a `cellsArraySql` literal. None is quoted (every one is a number or NULL): it splits at its commas. */
 export function arrayLiteralItems(text: string): string[] {
   return text.slice(1, -1).split(',');
+}
+
+/**
+ * A list with only the cells at `indexes` (all counts), read in that order from an array literal's elements; the
+ * others are left empty. For reads that fetch a few cells of a revision, not all 170.
+ */
+export function listAt(items: string[], indexes: readonly number[]): CellList {
+  const list: CellList = new Array(cells.length);
+  for (let k = 0; k < indexes.length; k++) list[indexes[k]] = Number(items[k]);
+  return list;
 }
 
 /** The cells from the elements of a `cellsArraySql` literal, starting at element `offset` (after its leading ones). */

@@ -12,6 +12,7 @@ import {
   caseBlocks,
   caseColumns,
   cellByPath,
+  cellIndexOf,
   cells,
   derivedLabel,
   newReceivedRow,
@@ -55,8 +56,7 @@ const casePaths = caseBlocks.map((b) => ({ total: `reviewLitigation.${b.field}.t
  * The application table by position, made once: `leafCells[r][j]` is the list index of leaf row r (catalogue order)
  * and applicant column j. The relational checks below read a matrix of these, never a path.
  */
-const cellIndex = new Map(cells.map((c, i) => [c.path, i]));
-const leafCells = applicationLeafRows.map((r) => applicantColumns.map((c) => cellIndex.get(appPaths[r.field][c.field])!));
+const leafCells = applicationLeafRows.map((r) => applicantColumns.map((c) => cellIndexOf(appPaths[r.field][c.field])));
 const leafPosition = new Map(applicationLeafRows.map((r, k) => [r.field, k]));
 const outcomePositions = outcomeRows.map((r) => leafPosition.get(r.field)!);
 const [NEW_RECEIVED, CARRIED_OVER, CARRIED_FORWARD] = [newReceivedRow, carriedOverRow, carriedForwardRow].map((r) => leafPosition.get(r.field)!);
@@ -64,7 +64,7 @@ const [NEW_RECEIVED, CARRIED_OVER, CARRIED_FORWARD] = [newReceivedRow, carriedOv
 const RESULTS = -1;
 const totalPathOf = (r: number) => appPaths[r === RESULTS ? resultsTotalRow.field : applicationLeafRows[r].field].total;
 const resultsColumnPaths = applicantColumns.map((c) => appPaths[resultsTotalRow.field][c.field]);
-const caseIndexes = casePaths.map((b) => b.cells.map((p) => cellIndex.get(p)!));
+const caseIndexes = casePaths.map((b) => b.cells.map(cellIndexOf));
 
 /** Postgres `integer`; a count beyond it is not a plausible number of applications for one unit and period. */
 const MAX_COUNT = 2_147_483_647;

@@ -7,7 +7,7 @@ import type { Sql, Statement } from '../db/write-transaction.js';
 import { cells } from '../format/catalogue.js';
 import type { Violation } from '../format/identities.js';
 import { continuityCells } from '../format/continuity.js';
-import { arrayLiteralItems, listFromRow, type CellList } from '../format/figures.js';
+import { arrayLiteralItems, listAt, listFromRow, type CellList } from '../format/figures.js';
 import { cellAliases, unitYearLock } from '../rollups/preaggregate.js';
 import { ReportScope } from './report-scope.js';
 import { Basis, type ReportStatus } from './report-status.js';
@@ -154,13 +154,7 @@ export function readStatement(previous: ReportKey, idempotency: { actor: string;
 }
 
 /** The continuity cells read by `READ`, at their positions in a list of every cell (the others left empty). */
-function continuityList(literal: unknown): CellList | null {
-  if (typeof literal !== 'string') return null;
-  const items = arrayLiteralItems(literal);
-  const list: CellList = new Array(cells.length);
-  continuityCells.forEach((cell, k) => (list[cell] = Number(items[k])));
-  return list;
-}
+const continuityList = (literal: unknown): CellList | null => (typeof literal === 'string' ? listAt(arrayLiteralItems(literal), continuityCells) : null);
 
 /** The rows of `readStatement`. */
 export function writeReading(rows: Record<string, unknown>[]): WriteReading {

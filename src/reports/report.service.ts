@@ -210,8 +210,9 @@ export function decideWrite(w: PendingWrite, report: ReportState, reading: Write
  * Writes checked figures as the next revision of a report. The report row is locked first: writers queue up.
  * Submissions on the hot path go through the submission queue (submission-batch.ts), which writes concurrent ones
  * in one transaction; alone, a write is three round trips (db/write-transaction.ts): begin, lock and reads (the
- * period before's continuity cells, and its unit-year's figures, from which the hub computes the change of the rollups); the write (revision,
- * state, event, idempotency key) in one statement; the rollup change applied with the commit.
+ * period before's continuity cells, and its unit-year's figures, from which the hub computes the change of the
+ * rollups); the write (revision, state, event, idempotency key) in one statement; the rollup change applied with the
+ * commit.
  */
 export async function storeRevision(em: EntityManager, key: ReportKey, values: CellList, submitted: unknown, options: WriteOptions): Promise<Stored> {
   const pending = pendingWrite(key, values, submitted, options);

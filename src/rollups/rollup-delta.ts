@@ -14,9 +14,9 @@
  * a few thousand additions; the read it needs fetches only the balance cells of the members the write does not touch.
  */
 import type { Statement } from '../db/write-transaction.js';
-import { cells } from '../format/catalogue.js';
+import { amountCellIndexes, cells } from '../format/catalogue.js';
 import { toScaled } from '../format/decimal.js';
-import { arrayLiteralItems, cellsArraySql, listFromItems, type CellList } from '../format/figures.js';
+import { arrayLiteralItems, cellsArraySql, listAt, listFromItems, type CellList } from '../format/figures.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
 import { PERIODS } from './preaggregate.js';
 
@@ -33,7 +33,6 @@ export interface ContributionChange {
 
 const balanceIndexes = cells.flatMap((c, i) => (c.aggregation === 'flow' ? [] : [i]));
 const countIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [] : [i]));
-const amountIndexes = cells.flatMap((c, i) => (c.kind === 'amount' ? [i] : []));
 /** The count cells that are flows (summed over a period's members); the others are balances. */
 const flowCountIndexes = countIndexes.filter((i) => cells[i].aggregation === 'flow');
 /** For each balance cell: whether it is an opening balance (the first member's) rather than a closing one (the last's). */
@@ -81,9 +80,7 @@ function members(rows: Record<string, unknown>[]): Member[] {
   return rows.filter((row) => row.figures !== null).map((row) => {
     const items = arrayLiteralItems(row.figures as string);
     if (items.length === cells.length) return { month: (row.month as number | null) ?? null, values: listFromItems(items), full: true };
-    const values: CellList = new Array(cells.length);
-    balanceIndexes.forEach((cell, k) => (values[cell] = Number(items[k])));
-    return { month: (row.month as number | null) ?? null, values, full: false };
+    return { month: (row.month as number | null) ?? null, values: listAt(items, balanceIndexes), full: false };
   });
 }
 
@@ -124,7 +121,7 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
       const values = flowValues(m);
       const counts = new Float64Array(flowCountIndexes.length);
       for (let k = 0; k < flowCountIndexes.length; k++) counts[k] = Number(values[flowCountIndexes[k]]);
-      flowsOf.set(m, (f = { counts, amounts: amountIndexes.map((i) => toScaled(String(values[i]))) }));
+      flowsOf.set(m, (f = { counts, amounts: amountCellIndexes.map((i) => toScaled(String(values[i]))) }));
     }
     return f;
   };
@@ -133,7 +130,7 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
     const a = counted(after, period);
     const b = counted(before, period);
     const counts = new Array<number>(3 + countIndexes.length).fill(0);
-    const amounts = amountIndexes.map(() => 0n);
+    const amounts = amountCellIndexes.map(() => 0n);
     // Flows: a member counted on one side only, or replaced (the written one), adds its figures with a sign; the
     // others count on both sides with the same figures and cancel, so they were not read in full.
     const add = (m: Member, sign: 1 | -1) => {
