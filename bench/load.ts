@@ -50,7 +50,8 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export async function run(target: Target, scenario: Scenario, seconds: number): Promise<RunResult> {
+/** `onResponse`: called with each response's latency as it arrives (bench/timeline.ts places them in time). */
+export async function run(target: Target, scenario: Scenario, seconds: number, onResponse?: (ms: number) => void): Promise<RunResult> {
   let non2xx = 0;
   let errorBodies = 0;
   let example: string | null = null;
@@ -79,7 +80,10 @@ export async function run(target: Target, scenario: Scenario, seconds: number): 
     headers: { 'content-type': 'application/json', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) },
     requests: [request],
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => void latencies.push(ms));
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+    onResponse?.(ms);
+  });
   const result = await instance;
   const sorted = Float64Array.from(latencies).sort();
   const requests = latencies.length;

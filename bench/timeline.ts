@@ -12,7 +12,6 @@
  * earlier run's submissions changed it (bench/database.ts).
  */
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { Role } from '../src/auth/role.js';
 import { loadTokenKeys, signToken } from '../src/auth/tokens.js';
@@ -54,8 +53,8 @@ try {
       progress(`analyze ${options.analyze}: ${Date.now() - started} ms`);
     }
     const token = await signToken(keys, { unitCode: '*', role: Role.ADMIN }, '12h');
+    const target = { name: 'timeline', kind: 'hub' as const, url: hub.url, token };
     const scenario = submissionScenario(sample);
-    const body = scenario.body({ name: 'timeline', kind: 'hub', url: hub.url, token }) as () => string;
     const submit = async (secs: number, watch: boolean) => {
       const answered: [at: number, ms: number][] = [];
       const samples: Sample[] = [];
@@ -72,16 +71,7 @@ try {
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       })();
-      const instance = autocannon({
-        url: hub.url,
-        connections: scenario.connections,
-        duration: secs,
-        timeout: 120,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        requests: [{ method: 'POST', path: new URL(hub.url).pathname, setupRequest: (req) => ({ ...req, body: body() }) }],
-      });
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => void answered.push([performance.now() - started, ms]));
-      await instance;
+      await run(target, scenario, secs, (ms) => answered.push([performance.now() - started, ms]));
       watching = false;
       await poll;
       return { answered, samples };
