@@ -16,7 +16,8 @@ import { createFormatError } from './graphql/format-error.js';
 import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
-import { createExecutor, executorGateway } from './graphql/executor.js';
+import { COMPILED_PLAN, createExecutor, executorGateway, type CompiledPlanSlot } from './graphql/executor.js';
+import { createKnownQueries } from './graphql/known-queries.js';
 import { buildHubSchema } from './graphql/schema.js';
 import { serveSubscriptions } from './graphql/websocket.js';
 import { rollupFeed } from './rollups/rollup-changes.js';
@@ -44,6 +45,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
   const exposeStatementCount = config.environment !== 'production';
   submissionQueue(orm.em).logger = logger;
   const executor = createExecutor(schema, config.graphql.executor, config.graphql.compileAfter);
+  const knownQueries = config.graphql.knownQueries ? createKnownQueries(executor) : null;
   const formatError = createFormatError(logger, config.graphql.exposeErrorDetails);
   const feed = rollupFeed(orm.em);
   await feed.listen(orm.config.get('clientUrl')!, logger);
@@ -61,6 +63,8 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
       ApolloServerPluginLandingPageDisabled(),
       // We send no cache hints; left on, Apollo wraps every field resolver to collect them (~2% of a rollup read).
       ApolloServerPluginCacheControlDisabled(),
+      // Known queries (graphql/known-queries.ts) do not pass through plugins: a plugin added here that must see every
+      // request has to be matched there, or GRAPHQL_KNOWN_QUERIES turned off.
       {
         // In development and tests every response says how many SQL statements it cost.
         async requestDidStart() {
@@ -94,7 +98,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Also how the process has written submissions so far (alone, in batches, batches refused), how many statements
     // its coalesced reads took, how many operations ran compiled, and the subscriptions' feed: counts, nothing else.
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats, executions: executor.stats, subscriptions: { watching: feed.watching, ...feed.stats } });
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats, executions: executor.stats, knownQueries: knownQueries?.stats ?? null, subscriptions: { watching: feed.watching, ...feed.stats } });
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());
@@ -107,25 +111,41 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     }
     const body = await readBody(req, maxBody);
     if (body === null) return sendJson(res, 413, { errors: [{ message: `request body larger than ${maxBody} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     let parsed: unknown = body;
-    if ((headers.get('content-type') ?? '').includes('application/json') && body.length) {
+    if ((req.headers['content-type'] ?? '').includes('application/json') && body.length) {
       try {
         parsed = JSON.parse(body);
       } catch {
         return sendJson(res, 400, { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body: parsed };
-    const count: QueryCount = { statements: 0 };
-    const execute = () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest,
-        context: async () => Object.assign(createContext(orm, logger, requestId, viewer, config.rollupMode), { statementCount: count }),
-      });
+    const method = req.method?.toUpperCase() ?? 'GET';
+    const newContext = () => createContext(orm, logger, requestId, viewer, config.rollupMode);
     // Counting runs the request in an AsyncLocalStorage, which costs on every promise: only where it is shown.
-    const response = exposeStatementCount ? await countingStatements(count, execute) : await execute();
+    const counted = <T>(count: QueryCount, run: () => Promise<T>) => (exposeStatementCount ? countingStatements(count, run) : run());
+
+    const known = knownQueries?.lookup(method, req.headers.accept, parsed);
+    if (known) {
+      const count: QueryCount = { statements: 0 };
+      const answer = await counted(count, () => knownQueries!.run(known, parsed, newContext(), exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
+      if (answer !== null) {
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.setHeader('x-request-id', requestId);
+        res.end(answer);
+        return;
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body: parsed };
+    const count: QueryCount = { statements: 0 };
+    const ranWith: CompiledPlanSlot = { [COMPILED_PLAN]: {} };
+    const response = await counted(count, () =>
+      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => Object.assign(newContext(), { statementCount: count }, ranWith) }),
+    );
+    if (knownQueries && !known) knownQueries.remember(method, req.headers.accept, parsed, ranWith);
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);

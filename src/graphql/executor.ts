@@ -38,6 +38,14 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 export type ExecutorKind = 'jit' | 'graphql-js';
 
+/**
+ * Where a context that has this key (an empty object at the start) gets the compiled plan its operation ran with:
+ * `known-queries.ts` reads it after Apollo answers. A slot, not the context itself as a key: Apollo runs the operation
+ * with a shallow copy of the context, which keeps the slot.
+ */
+export const COMPILED_PLAN = Symbol('compiled plan');
+export type CompiledPlanSlot = { [COMPILED_PLAN]: { plan?: Plan } };
+
 interface Plan {
   operation: OperationDefinitionNode | undefined;
   /** null: not (yet) compiled. */
@@ -64,6 +72,17 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
     return plan;
   }
 
+  /** A compiled plan's run: graphql-js checks the variables first (see below), graphql-jit executes. */
+  async function runCompiled(plan: Plan, variables: Record<string, unknown> | null | undefined, contextValue: unknown): Promise<ExecutionResult> {
+    stats.compiledRuns++;
+    // Variables are checked by graphql-js first: its errors are the ones Apollo knows as BAD_USER_INPUT (HTTP 400),
+    // worded as every other client error. Valid, they are the same to graphql-jit (no input-field defaults here).
+    const checked = getVariableValues(schema, plan.operation!.variableDefinitions ?? [], variables ?? {});
+    if (checked.errors) return { errors: checked.errors };
+    const result = await plan.compiled!.query(undefined, contextValue, variables ?? {});
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  }
+
   async function run(request: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown>; contextValue: unknown }): Promise<ExecutionResult> {
     const plan = planFor(request.document, request.operationName);
     if (plan.compilable && !plan.compiled && plan.runs >= compileAfter) {
@@ -81,26 +100,25 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
     }
     plan.runs++;
     if (plan.compiled) {
-      stats.compiledRuns++;
-      // Variables are checked by graphql-js first: its errors are the ones Apollo knows as BAD_USER_INPUT (HTTP 400),
-      // worded as every other client error. Valid, they are the same to graphql-jit (no input-field defaults here).
-      const checked = getVariableValues(schema, plan.operation!.variableDefinitions ?? [], request.variables ?? {});
-      if (checked.errors) return { errors: checked.errors };
-      const result = await plan.compiled.query(undefined, request.contextValue, request.variables ?? {});
-      return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+      const slot = (request.contextValue as { [COMPILED_PLAN]?: { plan?: Plan } } | null)?.[COMPILED_PLAN];
+      if (slot) slot.plan = plan;
+      return runCompiled(plan, request.variables, request.contextValue);
     }
     stats.graphqlJsRuns++;
     return execute({ schema, document: request.document, contextValue: request.contextValue, variableValues: request.variables, operationName: request.operationName });
   }
 
-  return { run, stats };
+  return { run, runCompiled, stats };
 }
+
+export type Executor = ReturnType<typeof createExecutor>;
+export type { Plan as CompiledPlan };
 
 /**
  * Apollo's gateway interface around an executor: the schema once, no updates. Apollo then validates with this
  * schema and hands each operation to `run`.
  */
-export function executorGateway(schema: GraphQLSchema, executor: ReturnType<typeof createExecutor>) {
+export function executorGateway(schema: GraphQLSchema, executor: Executor) {
   return {
     onSchemaLoadOrUpdate(callback: (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void) {
       callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
@@ -108,8 +126,10 @@ export function executorGateway(schema: GraphQLSchema, executor: ReturnType<type
     },
     async load() {
       return {
-        executor: (request: { document: DocumentNode; operationName?: string | null; request: { variables?: Record<string, unknown> }; context: unknown }) =>
-          executor.run({ document: request.document, operationName: request.operationName, variables: request.request.variables, contextValue: request.context }),
+        // The operation name the client sent, not Apollo's `operationName` (the name of the operation Apollo found, null
+        // when it found none): a document of one operation sent with another name must fail as unknown, not run.
+        executor: (request: { document: DocumentNode; request: { operationName?: string | null; variables?: Record<string, unknown> }; context: unknown }) =>
+          executor.run({ document: request.document, operationName: request.request.operationName, variables: request.request.variables, contextValue: request.context }),
       };
     },
     async stop() {},

@@ -1,0 +1,144 @@
+/**
+ * Known queries (graphql/known-queries.ts): a query text that ran compiled runs again without Apollo's pipeline.
+ * Two hubs on one database, one with known queries (the default), one without: the same requests must get the same
+ * status, media type and bytes, whichever way they went; the hub's counts show which way that was.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'graphql';
+import { COMPILED_PLAN, createExecutor, type CompiledPlanSlot } from '../../src/graphql/executor.js';
+import { createKnownQueries } from '../../src/graphql/known-queries.js';
+import { buildHubSchema } from '../../src/graphql/schema.js';
+import { ROLLUP } from '../rollups/rollup-helpers.js';
+import { createUnits, sampleFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
+
+let known: TestHub;
+let apolloOnly: TestHub;
+const MARCH = { year: 2024, month: 3 };
+
+interface Counts { runs: number; handedToApollo: number; known: number }
+const counts = async (hub: TestHub) => ((await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()) as { knownQueries: Counts | null }).knownQueries;
+
+beforeAll(async () => {
+  known = await startTestHub();
+  apolloOnly = await startTestHub({ GRAPHQL_KNOWN_QUERIES: 'off' }, known.db);
+  await createUnits(known, smallTree);
+  for (const unitCode of ['441802001', '441802100', '441803102']) {
+    dataOf(await known.gql(SUBMIT, { input: { unitCode, ...MARCH, figures: sampleFigures() } }));
+  }
+});
+afterAll(async () => {
+  await apolloOnly.close();
+  await known.close();
+});
+
+interface Sent { status: number; type: string | null; text: string }
+
+async function send(hub: TestHub, body: unknown, headers: Record<string, string> = {}, token?: string): Promise<Sent> {
+  const res = await fetch(hub.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? (await hub.tokenFor('*', 'ADMIN'))}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+
+/** The request three times to the hub with known queries (the first teaches it the text), once to the other. */
+async function sameEveryWay(body: unknown, headers: Record<string, string> = {}, token?: (hub: TestHub) => Promise<string>): Promise<{ answers: Sent[]; before: Counts; after: Counts }> {
+  const before = (await counts(known))!;
+  const answers = [];
+  for (const hub of [known, known, known, apolloOnly]) answers.push(await send(hub, body, headers, token && (await token(hub))));
+  const after = (await counts(known))!;
+  for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+  return { answers, before, after };
+}
+
+describe('a known query answers as Apollo does', () => {
+  it('for a rollup, its statement count included, and runs the second time on without Apollo', async () => {
+    const { answers, before, after } = await sameEveryWay({ query: ROLLUP, variables: { unitCode: '441800', period: MARCH } });
+    expect(answers[0].status).toBe(200);
+    expect(answers[0].type).toBe('application/json; charset=utf-8');
+    const answer = JSON.parse(answers[0].text);
+    expect(answer.data.rollup.figures.applications.newReceived.total).toBeGreaterThan(0);
+    expect(answer.extensions.sqlStatements).toBeGreaterThan(0);
+    expect(after.runs).toBe(before.runs + 2);
+    expect(after.known).toBe(before.known + 1);
+  });
+
+  it('with the request’s own variables: the same text for another unit answers for that unit', async () => {
+    const county = await send(known, { query: ROLLUP, variables: { unitCode: '441802', period: MARCH } });
+    const other = await send(known, { query: ROLLUP, variables: { unitCode: '441803', period: MARCH } });
+    const [a, b] = [JSON.parse(county.text).data.rollup, JSON.parse(other.text).data.rollup];
+    expect([a.unit.code, b.unit.code]).toEqual(['441802', '441803']);
+    expect(a.figures).not.toEqual(b.figures);
+    expect(other).toEqual(await send(apolloOnly, { query: ROLLUP, variables: { unitCode: '441803', period: MARCH } }));
+  });
+
+  it('for a document of several operations, by operation name', async () => {
+    const query = 'query A { unit(code: "441802") { code name } } query B($c: String!) { unit(code: $c) { code children { code } } }';
+    const { answers, before, after } = await sameEveryWay({ query, operationName: 'B', variables: { c: '441800' } });
+    expect(JSON.parse(answers[0].text).data.unit.children.length).toBeGreaterThan(0);
+    expect(after.runs).toBe(before.runs + 2);
+    const a = await sameEveryWay({ query, operationName: 'A' });
+    expect(JSON.parse(a.answers[0].text).data.unit.code).toBe('441802');
+  });
+});
+
+describe('an answer with errors comes from Apollo', () => {
+  it('not found, forbidden, a variable of the wrong type: Apollo answers, as it would have', async () => {
+    dataOf(await known.gql(ROLLUP, { unitCode: '441800', period: MARCH })); // the text is known from here on
+    const notFound = await sameEveryWay({ query: ROLLUP, variables: { unitCode: '999999', period: MARCH } });
+    expect(JSON.parse(notFound.answers[0].text).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(notFound.after.handedToApollo).toBe(notFound.before.handedToApollo + 3);
+    expect(notFound.after.runs).toBe(notFound.before.runs);
+
+    const reviewer = (hub: TestHub) => hub.tokenFor('441803', 'OVERSIGHT');
+    const forbidden = await sameEveryWay({ query: ROLLUP, variables: { unitCode: '441802', period: MARCH } }, {}, reviewer);
+    expect(JSON.parse(forbidden.answers[0].text).errors[0].extensions.code).toBe('FORBIDDEN');
+
+    const wrongType = await sameEveryWay({ query: ROLLUP, variables: { unitCode: 441800, period: MARCH } });
+    expect(wrongType.answers[0].status).toBe(400);
+    expect(JSON.parse(wrongType.answers[0].text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('what Apollo must decide stays with Apollo', () => {
+  const body = { query: 'query($c: String!) { unit(code: $c) { code kind } }', variables: { c: '441802' } };
+
+  it('another media type asked for, persisted-query extensions, a batch, an invalid operation name', async () => {
+    await sameEveryWay(body); // the text is known from here on
+    const before = (await counts(known))!;
+    const graphqlResponse = await sameEveryWay(body, { accept: 'application/graphql-response+json' });
+    expect(graphqlResponse.answers[0].type).toBe('application/graphql-response+json; charset=utf-8');
+    await sameEveryWay({ ...body, extensions: {} });
+    await sameEveryWay([body]);
+    const missing = await sameEveryWay({ ...body, operationName: 'Missing' });
+    expect(JSON.parse(missing.answers[0].text).errors[0].message).toBe('Unknown operation named "Missing".');
+    expect((await counts(known))!.runs).toBe(before.runs);
+  });
+
+  it('nothing runs on a hub with GRAPHQL_KNOWN_QUERIES=off', async () => {
+    expect(await counts(apolloOnly)).toBeNull();
+  });
+});
+
+describe('the texts kept', () => {
+  it('are bounded: the oldest goes when a new one would exceed the count or the characters', async () => {
+    const schema = await buildHubSchema();
+    const executor = createExecutor(schema, 'jit', 0);
+    const kept = createKnownQueries(executor, { maxEntries: 2, maxCharacters: 1_000 });
+    const teach = async (query: string) => {
+      const context: CompiledPlanSlot = { [COMPILED_PLAN]: {} };
+      await executor.run({ document: parse(query), contextValue: context });
+      kept.remember('POST', undefined, { query }, context);
+    };
+    const [a, b, c] = ['{ __typename }', 'query B { __typename }', 'query C { __typename }'];
+    for (const query of [a, b, c]) await teach(query);
+    expect([a, b, c].map((query) => !!kept.lookup('POST', undefined, { query }))).toEqual([false, true, true]);
+    const long = `query Long { ${'__typename '.repeat(88)}}`;
+    await teach(long);
+    expect(kept.stats.known).toBe(1);
+    expect(kept.lookup('POST', undefined, { query: long })).toBeDefined();
+    expect(kept.lookup('GET', undefined, { query: long })).toBeUndefined();
+  });
+});
