@@ -16,7 +16,7 @@ import { createFormatError } from './graphql/format-error.js';
 import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
-import { COMPILED_PLAN, createExecutor, executorGateway, type CompiledPlanSlot } from './graphql/executor.js';
+import { createExecutor, executorGateway, EXECUTION_SLOT, type WithExecutionSlot } from './graphql/executor.js';
 import { createKnownQueries } from './graphql/known-queries.js';
 import { buildHubSchema } from './graphql/schema.js';
 import { serveSubscriptions } from './graphql/websocket.js';
@@ -124,28 +124,29 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     // Counting runs the request in an AsyncLocalStorage, which costs on every promise: only where it is shown.
     const counted = <T>(count: QueryCount, run: () => Promise<T>) => (exposeStatementCount ? countingStatements(count, run) : run());
 
+    const count: QueryCount = { statements: 0 };
+    const slot: WithExecutionSlot = { [EXECUTION_SLOT]: {} };
     const known = knownQueries?.lookup(method, req.headers.accept, parsed);
     if (known) {
-      const count: QueryCount = { statements: 0 };
       const answer = await counted(count, () => knownQueries!.run(known, parsed, newContext(), exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
-      if (answer !== null) {
+      if ('body' in answer) {
         res.statusCode = 200;
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.setHeader('x-request-id', requestId);
-        res.end(answer);
+        res.end(answer.body);
         return;
       }
+      // Errors: Apollo answers with this result (the executor hands it over instead of running the query again).
+      slot[EXECUTION_SLOT].result = answer.errors;
     }
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body: parsed };
-    const count: QueryCount = { statements: 0 };
-    const ranWith: CompiledPlanSlot = { [COMPILED_PLAN]: {} };
     const response = await counted(count, () =>
-      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => Object.assign(newContext(), { statementCount: count }, ranWith) }),
+      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => Object.assign(newContext(), { statementCount: count }, slot) }),
     );
-    if (knownQueries && !known) knownQueries.remember(method, req.headers.accept, parsed, ranWith);
+    if (knownQueries && !known) knownQueries.remember(method, req.headers.accept, parsed, slot);
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);

@@ -39,12 +39,16 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 export type ExecutorKind = 'jit' | 'graphql-js';
 
 /**
- * Where a context that has this key (an empty object at the start) gets the compiled plan its operation ran with:
- * `known-queries.ts` reads it after Apollo answers. A slot, not the context itself as a key: Apollo runs the operation
- * with a shallow copy of the context, which keeps the slot.
+ * What a request's caller and the executor pass each other through the request's context, under this key (a slot,
+ * not the context itself: Apollo runs the operation with a shallow copy of the context, which keeps the slot):
+ * - `plan`, set by the executor: the compiled plan the operation ran with (`known-queries.ts` reads it after Apollo
+ *   answers, to know the query text from then on);
+ * - `result`, set by the caller: the operation already ran (a known query whose answer has errors, which Apollo is to
+ *   answer): the executor gives Apollo this result instead of running the operation a second time.
  */
-export const COMPILED_PLAN = Symbol('compiled plan');
-export type CompiledPlanSlot = { [COMPILED_PLAN]: { plan?: Plan } };
+export const EXECUTION_SLOT = Symbol('execution slot');
+export type ExecutionSlot = { plan?: Plan; result?: ExecutionResult };
+export type WithExecutionSlot = { [EXECUTION_SLOT]: ExecutionSlot };
 
 interface Plan {
   operation: OperationDefinitionNode | undefined;
@@ -84,6 +88,12 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
   }
 
   async function run(request: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown>; contextValue: unknown }): Promise<ExecutionResult> {
+    const slot = (request.contextValue as Partial<WithExecutionSlot> | null)?.[EXECUTION_SLOT];
+    if (slot?.result) {
+      const { result } = slot;
+      slot.result = undefined;
+      return result;
+    }
     const plan = planFor(request.document, request.operationName);
     if (plan.compilable && !plan.compiled && plan.runs >= compileAfter) {
       // A document graphql-jit cannot compile (it answers errors, or throws) stays on graphql-js.
@@ -100,7 +110,6 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
     }
     plan.runs++;
     if (plan.compiled) {
-      const slot = (request.contextValue as { [COMPILED_PLAN]?: { plan?: Plan } } | null)?.[COMPILED_PLAN];
       if (slot) slot.plan = plan;
       return runCompiled(plan, request.variables, request.contextValue);
     }

@@ -12,12 +12,13 @@
  * Only a request Apollo would answer in the same bytes takes this way (`test/graphql/known-queries.test.ts` compares
  * them): a JSON object body with a string `query`, no `extensions` (persisted queries are Apollo's), `variables` an
  * object if present; no `accept` header, or one naming only application/json or anything (Apollo answers other
- * accepts in other media types). An answer with errors is not sent: the request goes to Apollo, which runs it again
- * (a query has no side effects) and answers, logs and formats its errors as always. Apollo plugins do not see these
+ * accepts in other media types). An answer with errors is not sent: the request goes to Apollo with its result,
+ * which the executor hands Apollo instead of running the query again, and Apollo answers, logs and formats its errors
+ * as always. Apollo plugins do not see these
  * requests: the hub has one, the statement count of development answers, which is added here too.
  */
 import type { ExecutionResult } from 'graphql';
-import { COMPILED_PLAN, type CompiledPlan, type CompiledPlanSlot, type Executor } from './executor.js';
+import { EXECUTION_SLOT, type CompiledPlan, type Executor, type WithExecutionSlot } from './executor.js';
 
 /** The parsed body of a request that could take the short way; anything else is Apollo's. */
 interface QueryBody { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }
@@ -60,9 +61,9 @@ export function createKnownQueries(executor: Executor, options: KnownQueriesOpti
     },
 
     /** After Apollo answered: the text of a request whose operation ran compiled is known from now on. */
-    remember(method: string | undefined, accept: string | undefined, body: unknown, contextValue: CompiledPlanSlot): void {
+    remember(method: string | undefined, accept: string | undefined, body: unknown, contextValue: WithExecutionSlot): void {
       if (method !== 'POST' || !eligible(body, accept)) return;
-      const plan = contextValue[COMPILED_PLAN].plan;
+      const { plan } = contextValue[EXECUTION_SLOT];
       if (!plan) return;
       const key = keyOf(body);
       if (plans.has(key) || key.length > maxCharacters) return;
@@ -77,17 +78,17 @@ export function createKnownQueries(executor: Executor, options: KnownQueriesOpti
     },
 
     /**
-     * Runs a known query; the response body (Apollo's: the JSON and a newline) or null when the answer has errors
-     * and Apollo is to answer instead.
+     * Runs a known query: the response body (Apollo's: the JSON and a newline), or, when the answer has errors, the
+     * result, for Apollo to answer with (`EXECUTION_SLOT`'s `result`).
      */
-    async run(plan: CompiledPlan, body: unknown, contextValue: object, extensions?: () => Record<string, unknown>): Promise<string | null> {
+    async run(plan: CompiledPlan, body: unknown, contextValue: object, extensions?: () => Record<string, unknown>): Promise<{ body: string } | { errors: ExecutionResult }> {
       const result: ExecutionResult = await executor.runCompiled(plan, (body as QueryBody).variables, contextValue);
       if (result.errors) {
         stats.handedToApollo++;
-        return null;
+        return { errors: result };
       }
       stats.runs++;
-      return `${JSON.stringify(extensions ? { data: result.data, extensions: extensions() } : { data: result.data })}\n`;
+      return { body: `${JSON.stringify(extensions ? { data: result.data, extensions: extensions() } : { data: result.data })}\n` };
     },
   };
 }

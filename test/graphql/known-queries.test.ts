@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { COMPILED_PLAN, createExecutor, type CompiledPlanSlot } from '../../src/graphql/executor.js';
+import { createExecutor, EXECUTION_SLOT, type WithExecutionSlot } from '../../src/graphql/executor.js';
 import { createKnownQueries } from '../../src/graphql/known-queries.js';
 import { buildHubSchema } from '../../src/graphql/schema.js';
 import { ROLLUP } from '../rollups/rollup-helpers.js';
@@ -17,6 +17,8 @@ let apolloOnly: TestHub;
 const MARCH = { year: 2024, month: 3 };
 
 interface Counts { runs: number; handedToApollo: number; known: number }
+const health = async (hub: TestHub) => (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json() as Promise<Record<string, any>>;
+const executions = async (hub: TestHub) => (await health(hub)).executions as { compiledRuns: number };
 const counts = async (hub: TestHub) => ((await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()) as { knownQueries: Counts | null }).knownQueries;
 
 beforeAll(async () => {
@@ -87,10 +89,13 @@ describe('a known query answers as Apollo does', () => {
 describe('an answer with errors comes from Apollo', () => {
   it('not found, forbidden, a variable of the wrong type: Apollo answers, as it would have', async () => {
     dataOf(await known.gql(ROLLUP, { unitCode: '441800', period: MARCH })); // the text is known from here on
+    const executed = (await executions(known)).compiledRuns;
     const notFound = await sameEveryWay({ query: ROLLUP, variables: { unitCode: '999999', period: MARCH } });
     expect(JSON.parse(notFound.answers[0].text).errors[0].extensions.code).toBe('NOT_FOUND');
     expect(notFound.after.handedToApollo).toBe(notFound.before.handedToApollo + 3);
     expect(notFound.after.runs).toBe(notFound.before.runs);
+    // Apollo answered with the result of the known query's run: each of the three requests ran once.
+    expect((await executions(known)).compiledRuns).toBe(executed + 3);
 
     const reviewer = (hub: TestHub) => hub.tokenFor('441803', 'OVERSIGHT');
     const forbidden = await sameEveryWay({ query: ROLLUP, variables: { unitCode: '441802', period: MARCH } }, {}, reviewer);
@@ -128,7 +133,7 @@ describe('the texts kept', () => {
     const executor = createExecutor(schema, 'jit', 0);
     const kept = createKnownQueries(executor, { maxEntries: 2, maxCharacters: 1_000 });
     const teach = async (query: string) => {
-      const context: CompiledPlanSlot = { [COMPILED_PLAN]: {} };
+      const context: WithExecutionSlot = { [EXECUTION_SLOT]: {} };
       await executor.run({ document: parse(query), contextValue: context });
       kept.remember('POST', undefined, { query }, context);
     };
