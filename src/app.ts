@@ -17,7 +17,7 @@ import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
 import { createExecutor, executorGateway, EXECUTION_SLOT, type WithExecutionSlot } from './graphql/executor.js';
-import { createKnownQueries } from './graphql/known-queries.js';
+import { createKnownOperations } from './graphql/known-operations.js';
 import { buildHubSchema } from './graphql/schema.js';
 import { serveSubscriptions } from './graphql/websocket.js';
 import { rollupFeed } from './rollups/rollup-changes.js';
@@ -45,7 +45,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
   const exposeStatementCount = config.environment !== 'production';
   submissionQueue(orm.em).logger = logger;
   const executor = createExecutor(schema, config.graphql.executor, config.graphql.compileAfter);
-  const knownQueries = config.graphql.knownQueries ? createKnownQueries(executor) : null;
+  const knownOperations = config.graphql.knownOperations ? createKnownOperations(executor) : null;
   const formatError = createFormatError(logger, config.graphql.exposeErrorDetails);
   const feed = rollupFeed(orm.em);
   await feed.listen(orm.config.get('clientUrl')!, logger);
@@ -63,8 +63,8 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
       ApolloServerPluginLandingPageDisabled(),
       // We send no cache hints; left on, Apollo wraps every field resolver to collect them (~2% of a rollup read).
       ApolloServerPluginCacheControlDisabled(),
-      // Known queries (graphql/known-queries.ts) do not pass through plugins: a plugin added here that must see every
-      // request has to be matched there, or GRAPHQL_KNOWN_QUERIES turned off.
+      // Known operations (graphql/known-operations.ts) do not pass through plugins: a plugin added here that must see every
+      // request has to be matched there, or GRAPHQL_KNOWN_OPERATIONS turned off.
       {
         // In development and tests every response says how many SQL statements it cost.
         async requestDidStart() {
@@ -98,7 +98,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Also how the process has written submissions so far (alone, in batches, batches refused), how many statements
     // its coalesced reads took, how many operations ran compiled, and the subscriptions' feed: counts, nothing else.
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats, executions: executor.stats, knownQueries: knownQueries?.stats ?? null, subscriptions: { watching: feed.watching, ...feed.stats } });
+    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', submissions: submissionQueue(orm.em).stats, coalescedReads: coalescingStats, executions: executor.stats, knownOperations: knownOperations?.stats ?? null, subscriptions: { watching: feed.watching, ...feed.stats } });
     if (url.pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: `nothing at ${url.pathname}; GraphQL answers at ${GRAPHQL_PATH}`, extensions: { code: 'NOT_FOUND' } }] });
 
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());
@@ -126,9 +126,9 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
 
     const count: QueryCount = { statements: 0 };
     const slot: WithExecutionSlot = { [EXECUTION_SLOT]: {} };
-    const known = knownQueries?.lookup(method, req.headers.accept, parsed);
+    const known = knownOperations?.lookup(method, req.headers.accept, parsed);
     if (known) {
-      const answer = await counted(count, () => knownQueries!.run(known, parsed, newContext(), exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
+      const answer = await counted(count, () => knownOperations!.run(known, parsed, newContext(), exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
       if ('body' in answer) {
         res.statusCode = 200;
         res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -146,7 +146,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
     const response = await counted(count, () =>
       apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => Object.assign(newContext(), { statementCount: count }, slot) }),
     );
-    if (knownQueries && !known) knownQueries.remember(method, req.headers.accept, parsed, slot);
+    if (knownOperations && !known) knownOperations.remember(method, req.headers.accept, parsed, slot);
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);

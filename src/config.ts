@@ -56,8 +56,8 @@ export interface GraphqlLimits {
   executor: ExecutorKind;
   /** Executions of a query document on graphql-js before it is compiled. */
   compileAfter: number;
-  /** A query text that ran compiled runs again without Apollo's pipeline (graphql/known-queries.ts). */
-  knownQueries: boolean;
+  /** An operation's text that ran once runs again without Apollo's pipeline (graphql/known-operations.ts). */
+  knownOperations: boolean;
 }
 
 export interface AuthConfig {
@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       exposeErrorDetails: environment !== 'production',
       executor: env.GRAPHQL_EXECUTOR === 'graphql-js' ? 'graphql-js' : 'jit',
       compileAfter: integer('GRAPHQL_COMPILE_AFTER', env.GRAPHQL_COMPILE_AFTER, 1, 1_000_000)!,
-      knownQueries: flag(env.GRAPHQL_KNOWN_QUERIES, true),
+      knownOperations: flag(env.GRAPHQL_KNOWN_OPERATIONS, true),
     }),
     rollupMode: env.ROLLUP_MODE === 'onthefly' ? 'onthefly' : 'preaggregated',
     heapGrowingPercent: integer('HEAP_GROWING_PERCENT', env.HEAP_GROWING_PERCENT, DEFAULT_HEAP_GROWING_PERCENT, 1000)!,

@@ -41,9 +41,9 @@ export type ExecutorKind = 'jit' | 'graphql-js';
 /**
  * What a request's caller and the executor pass each other through the request's context, under this key (a slot,
  * not the context itself: Apollo runs the operation with a shallow copy of the context, which keeps the slot):
- * - `plan`, set by the executor: the compiled plan the operation ran with (`known-queries.ts` reads it after Apollo
+ * - `plan`, set by the executor: the plan the operation ran with (`known-operations.ts` reads it after Apollo
  *   answers, to know the query text from then on);
- * - `result`, set by the caller: the operation already ran (a known query whose answer has errors, which Apollo is to
+ * - `result`, set by the caller: the operation already ran (a known operation whose answer has errors, which Apollo is to
  *   answer): the executor gives Apollo this result instead of running the operation a second time.
  */
 export const EXECUTION_SLOT = Symbol('execution slot');
@@ -51,6 +51,9 @@ export type ExecutionSlot = { plan?: Plan; result?: ExecutionResult };
 export type WithExecutionSlot = { [EXECUTION_SLOT]: ExecutionSlot };
 
 interface Plan {
+  document: DocumentNode;
+  /** The name the operation was asked for by (not always its own: a name the document lacks fails at execution). */
+  operationName: string | undefined;
   operation: OperationDefinitionNode | undefined;
   /** null: not (yet) compiled. */
   compiled: CompiledQuery | null;
@@ -70,7 +73,7 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
     let plan = byName.get(key);
     if (!plan) {
       const operation = getOperationAST(document, operationName) ?? undefined;
-      plan = { operation, compiled: null, runs: 0, compilable: kind === 'jit' && !!operation && operation.operation === 'query' && !hasInputDefaults(schema, operation) };
+      plan = { document, operationName: operationName ?? undefined, operation, compiled: null, runs: 0, compilable: kind === 'jit' && !!operation && operation.operation === 'query' && !hasInputDefaults(schema, operation) };
       byName.set(key, plan);
     }
     return plan;
@@ -95,11 +98,17 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
       return result;
     }
     const plan = planFor(request.document, request.operationName);
+    if (slot) slot.plan = plan;
+    return runPlan(plan, request.variables, request.contextValue);
+  }
+
+  /** An operation's run: compiled once it has run `compileAfter` times on graphql-js, where it can be. */
+  async function runPlan(plan: Plan, variables: Record<string, unknown> | null | undefined, contextValue: unknown): Promise<ExecutionResult> {
     if (plan.compilable && !plan.compiled && plan.runs >= compileAfter) {
       // A document graphql-jit cannot compile (it answers errors, or throws) stays on graphql-js.
       let compiled: CompiledQuery | ExecutionResult | null = null;
       try {
-        compiled = compileQuery(schema, request.document, request.operationName ?? undefined);
+        compiled = compileQuery(schema, plan.document, plan.operationName);
       } catch {
         compiled = null;
       }
@@ -109,19 +118,16 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, compil
       } else plan.compilable = false;
     }
     plan.runs++;
-    if (plan.compiled) {
-      if (slot) slot.plan = plan;
-      return runCompiled(plan, request.variables, request.contextValue);
-    }
+    if (plan.compiled) return runCompiled(plan, variables, contextValue);
     stats.graphqlJsRuns++;
-    return execute({ schema, document: request.document, contextValue: request.contextValue, variableValues: request.variables, operationName: request.operationName });
+    return execute({ schema, document: plan.document, contextValue, variableValues: variables, operationName: plan.operationName });
   }
 
-  return { run, runCompiled, stats };
+  return { run, runPlan, stats };
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
-export type { Plan as CompiledPlan };
+export type { Plan as OperationPlan };
 
 /**
  * Apollo's gateway interface around an executor: the schema once, no updates. Apollo then validates with this

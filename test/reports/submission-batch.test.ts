@@ -102,7 +102,7 @@ describe('submissions written in one batch', () => {
     ]);
     expect(queue().stats.fallbacks).toBe(before.fallbacks + 1);
     // Operators see the same counts at /healthz.
-    expect(await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok', submissions: queue().stats, coalescedReads: coalescingStats, executions: expect.any(Object), knownQueries: expect.any(Object), subscriptions: expect.any(Object) });
+    expect(await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok', submissions: queue().stats, coalescedReads: coalescingStats, executions: expect.any(Object), knownOperations: expect.any(Object), subscriptions: expect.any(Object) });
     const keyed = [x, y];
     expect(keyed.filter((r) => !r.errors).length).toBe(1);
     expect(keyed.find((r) => r.errors)!.errors![0].extensions.code).toBe('CONFLICT');

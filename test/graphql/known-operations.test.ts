@@ -1,15 +1,16 @@
 /**
- * Known queries (graphql/known-queries.ts): a query text that ran compiled runs again without Apollo's pipeline.
- * Two hubs on one database, one with known queries (the default), one without: the same requests must get the same
- * status, media type and bytes, whichever way they went; the hub's counts show which way that was.
+ * Known operations (graphql/known-operations.ts): an operation's text that ran once runs again without Apollo's
+ * pipeline. Two hubs on one database, one with known operations (the default), one without: the same requests must
+ * get the same status, media type and bytes, whichever way they went; the hub's counts show which way that was.
+ * A mutation must run once per request, whichever way it went and whatever it answered.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
 import { createExecutor, EXECUTION_SLOT, type WithExecutionSlot } from '../../src/graphql/executor.js';
-import { createKnownQueries } from '../../src/graphql/known-queries.js';
+import { createKnownOperations } from '../../src/graphql/known-operations.js';
 import { buildHubSchema } from '../../src/graphql/schema.js';
 import { ROLLUP } from '../rollups/rollup-helpers.js';
-import { createUnits, sampleFigures, smallTree, SUBMIT } from '../support/fixtures.js';
+import { createUnits, REPORT, sampleFigures, seededFigures, smallTree, SUBMIT } from '../support/fixtures.js';
 import { dataOf, startTestHub, type TestHub } from '../support/test-hub.js';
 
 let known: TestHub;
@@ -18,12 +19,12 @@ const MARCH = { year: 2024, month: 3 };
 
 interface Counts { runs: number; handedToApollo: number; known: number }
 const health = async (hub: TestHub) => (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json() as Promise<Record<string, any>>;
-const executions = async (hub: TestHub) => (await health(hub)).executions as { compiledRuns: number };
-const counts = async (hub: TestHub) => ((await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()) as { knownQueries: Counts | null }).knownQueries;
+const executions = async (hub: TestHub) => (await health(hub)).executions as { compiledRuns: number; graphqlJsRuns: number };
+const counts = async (hub: TestHub) => ((await (await fetch(hub.url.replace(/\/graphql$/, '/healthz'))).json()) as { knownOperations: Counts | null }).knownOperations;
 
 beforeAll(async () => {
   known = await startTestHub();
-  apolloOnly = await startTestHub({ GRAPHQL_KNOWN_QUERIES: 'off' }, known.db);
+  apolloOnly = await startTestHub({ GRAPHQL_KNOWN_OPERATIONS: 'off' }, known.db);
   await createUnits(known, smallTree);
   for (const unitCode of ['441802001', '441802100', '441803102']) {
     dataOf(await known.gql(SUBMIT, { input: { unitCode, ...MARCH, figures: sampleFigures() } }));
@@ -45,7 +46,7 @@ async function send(hub: TestHub, body: unknown, headers: Record<string, string>
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
-/** The request three times to the hub with known queries (the first teaches it the text), once to the other. */
+/** The request three times to the hub with known operations (the first teaches it the text), once to the other. */
 async function sameEveryWay(body: unknown, headers: Record<string, string> = {}, token?: (hub: TestHub) => Promise<string>): Promise<{ answers: Sent[]; before: Counts; after: Counts }> {
   const before = (await counts(known))!;
   const answers = [];
@@ -107,6 +108,34 @@ describe('an answer with errors comes from Apollo', () => {
   });
 });
 
+describe('a known mutation', () => {
+  const APRIL = { year: 2024, month: 4 };
+  const revisionOf = async (unitCode: string) => dataOf(await known.gql(REPORT, { unitCode, period: APRIL })).report?.revision ?? 0;
+
+  it('writes once per request: revisions 1, 2, 3, all without Apollo (the text is known since the set-up)', async () => {
+    const before = (await counts(known))!;
+    const revisions = [];
+    for (const seed of [1, 2, 3]) {
+      const answer = JSON.parse((await send(known, { query: SUBMIT, variables: { input: { unitCode: '441802001', ...APRIL, figures: seededFigures(seed) } } })).text);
+      revisions.push(dataOf(answer).submitReport.report.revision);
+    }
+    expect(revisions).toEqual([1, 2, 3]);
+    expect(await revisionOf('441802001')).toBe(3);
+    expect((await counts(known))!.runs).toBe(before.runs + 3);
+  });
+
+  it('refused, answers as Apollo does, writes nothing and runs once', async () => {
+    const broken = { ...sampleFigures(), reviewLitigation: { litigationDirect: { corrected: -3 } } };
+    const body = { query: SUBMIT, variables: { input: { unitCode: '441802100', ...APRIL, figures: broken } } };
+    const graphqlJsRuns = (await executions(known)).graphqlJsRuns;
+    const refused = await sameEveryWay(body);
+    expect(JSON.parse(refused.answers[0].text).errors[0].extensions.code).toBe('VALIDATION_FAILED');
+    expect(refused.after.handedToApollo).toBe(refused.before.handedToApollo + 3);
+    expect((await executions(known)).graphqlJsRuns).toBe(graphqlJsRuns + 3);
+    expect(await revisionOf('441802100')).toBe(0);
+  });
+});
+
 describe('what Apollo must decide stays with Apollo', () => {
   const body = { query: 'query($c: String!) { unit(code: $c) { code kind } }', variables: { c: '441802' } };
 
@@ -122,7 +151,7 @@ describe('what Apollo must decide stays with Apollo', () => {
     expect((await counts(known))!.runs).toBe(before.runs);
   });
 
-  it('nothing runs on a hub with GRAPHQL_KNOWN_QUERIES=off', async () => {
+  it('nothing runs on a hub with GRAPHQL_KNOWN_OPERATIONS=off', async () => {
     expect(await counts(apolloOnly)).toBeNull();
   });
 });
@@ -131,7 +160,7 @@ describe('the texts kept', () => {
   it('are bounded: the oldest goes when a new one would exceed the count or the characters', async () => {
     const schema = await buildHubSchema();
     const executor = createExecutor(schema, 'jit', 0);
-    const kept = createKnownQueries(executor, { maxEntries: 2, maxCharacters: 1_000 });
+    const kept = createKnownOperations(executor, { maxEntries: 2, maxCharacters: 1_000 });
     const teach = async (query: string) => {
       const context: WithExecutionSlot = { [EXECUTION_SLOT]: {} };
       await executor.run({ document: parse(query), contextValue: context });
