@@ -39,7 +39,7 @@ function eligible(body: unknown, accept: string | undefined): body is QueryBody 
 }
 
 export interface KnownOperationsOptions {
-  /** The most query texts kept, and their total length in characters: the oldest go first. */
+  /** The most texts kept, and their total length in characters: the oldest go first. */
   maxEntries?: number;
   maxCharacters?: number;
 }
@@ -56,7 +56,7 @@ export function createKnownOperations(executor: Executor, options: KnownOperatio
   return {
     stats,
 
-    /** The compiled plan for this request, if it may take the short way. */
+    /** The plan for this request, if it may take the short way. */
     lookup(method: string | undefined, accept: string | undefined, body: unknown): OperationPlan | undefined {
       if (method !== 'POST' || !plans.size || !eligible(body, accept)) return undefined;
       return plans.get(keyOf(body));
