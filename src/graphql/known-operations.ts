@@ -44,9 +44,14 @@ export interface KnownOperationsOptions {
   maxCharacters?: number;
 }
 
+/**
+ * A hub's clients send a few dozen operation texts; the bound is for one that sends a new text each time (values
+ * written into the query instead of variables). A plan keeps its document and, compiled, its generated code alive:
+ * ~180 kB for the benchmark's rollup read, so 100 plans stay under ~20 MB of the 250 MB the hub is allowed.
+ */
 export function createKnownOperations(executor: Executor, options: KnownOperationsOptions = {}) {
-  const maxEntries = options.maxEntries ?? 1_000;
-  const maxCharacters = options.maxCharacters ?? 4_000_000;
+  const maxEntries = options.maxEntries ?? 100;
+  const maxCharacters = options.maxCharacters ?? 1_000_000;
   // Insertion order is age: a full map drops its oldest text, which runs once through Apollo again if sent again.
   const plans = new Map<string, OperationPlan>();
   let characters = 0;
