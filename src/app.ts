@@ -17,7 +17,7 @@ import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
 import { createExecutor, executorGateway, EXECUTION_SLOT, type WithExecutionSlot } from './graphql/executor.js';
-import { createKnownOperations } from './graphql/known-operations.js';
+import { answerMediaType, createKnownOperations } from './graphql/known-operations.js';
 import { buildHubSchema } from './graphql/schema.js';
 import { serveSubscriptions } from './graphql/websocket.js';
 import { rollupFeed } from './rollups/rollup-changes.js';
@@ -131,7 +131,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
       const answer = await counted(count, () => knownOperations!.run(known, parsed, newContext(), exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
       if ('body' in answer) {
         res.statusCode = 200;
-        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.setHeader('content-type', answerMediaType(req.headers.accept)!);
         res.setHeader('x-request-id', requestId);
         res.end(answer.body);
         return;

@@ -13,13 +13,14 @@
  *
  * Only a request Apollo would answer in the same bytes takes this way (`test/graphql/known-operations.test.ts`
  * compares them): a JSON object body with a string `query`, no `extensions` (persisted queries are Apollo's),
- * `variables` an object if present; no `accept` header, or one naming only application/json or anything (Apollo
- * answers other accepts in other media types). An answer with errors is not sent from here: the request goes to
+ * `variables` an object if present; an `accept` header, if any, for which Apollo chooses application/json or
+ * application/graphql-response+json (`answerMediaType`; the answer is the same JSON in either). An answer with errors is not sent from here: the request goes to
  * Apollo with its result, which the executor hands Apollo instead of running the operation again (a mutation must
  * not run twice), and Apollo answers, logs and formats its errors as always. Apollo plugins do not see the requests
  * answered here: the hub has one, the statement count of development answers, which is added here too.
  */
 import type { ExecutionResult } from 'graphql';
+import Negotiator from 'negotiator';
 import { EXECUTION_SLOT, type OperationPlan, type Executor, type WithExecutionSlot } from './executor.js';
 
 /** The parsed body of a request that could take the short way; anything else is Apollo's. */
@@ -27,12 +28,30 @@ interface QueryBody { query: string; operationName?: string | null; variables?: 
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Accept headers for which Apollo answers `application/json; charset=utf-8`, as this way does. */
-const PLAIN_JSON_ACCEPTS = new Set(['*/*', 'application/json', 'application/json; charset=utf-8']);
+/** Apollo's media types for an answer of one result, in its order of preference (`MEDIA_TYPES` in @apollo/server). */
+const JSON_TYPE = 'application/json; charset=utf-8';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
+
+/**
+ * The media type Apollo answers a request with this `accept` header in, as Apollo chooses it (the same negotiator, the
+ * same candidates in the same order), when it is one this way answers in; undefined otherwise (Apollo's 406, or the
+ * callback protocol of HTTP subscriptions). Clients send one header again and again: the choices are remembered.
+ */
+const mediaTypes = new Map<string, string | undefined>();
+export function answerMediaType(accept: string | undefined): string | undefined {
+  if (accept === undefined || accept === '') return JSON_TYPE;
+  if (mediaTypes.has(accept)) return mediaTypes.get(accept);
+  const chosen = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE, CALLBACK_TYPE]);
+  const type = chosen === JSON_TYPE || chosen === GRAPHQL_RESPONSE_TYPE ? chosen : undefined;
+  if (mediaTypes.size >= 100) mediaTypes.clear();
+  mediaTypes.set(accept, type);
+  return type;
+}
 
 /** Whether a parsed POST body and its headers leave Apollo nothing to decide but what the query text decides. */
 function eligible(body: unknown, accept: string | undefined): body is QueryBody {
-  if (accept !== undefined && !PLAIN_JSON_ACCEPTS.has(accept.trim().toLowerCase())) return false;
+  if (!answerMediaType(accept)) return false;
   if (!isRecord(body) || typeof body.query !== 'string' || 'extensions' in body) return false;
   if (body.operationName != null && typeof body.operationName !== 'string') return false;
   return body.variables == null || isRecord(body.variables);

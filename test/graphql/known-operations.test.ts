@@ -87,6 +87,26 @@ describe('a known query answers as Apollo does', () => {
   });
 });
 
+describe('a known operation answers in the media type Apollo would choose', () => {
+  const body = { query: 'query($c: String!) { unit(code: $c) { code name } }', variables: { c: '441803' } };
+
+  it.each([
+    ['application/graphql-response+json', 'application/graphql-response+json; charset=utf-8'],
+    // what urql and graphql-request send
+    ['application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed', 'application/graphql-response+json; charset=utf-8'],
+    ['application/graphql-response+json, application/json', 'application/graphql-response+json; charset=utf-8'],
+    ['application/json;q=0.9, application/graphql-response+json', 'application/graphql-response+json; charset=utf-8'],
+    ['*/*', 'application/json; charset=utf-8'],
+    ['application/json', 'application/json; charset=utf-8'],
+  ])('accept: %s', async (accept, type) => {
+    await sameEveryWay(body); // the text is known from here on
+    const { answers, before, after } = await sameEveryWay(body, { accept });
+    expect(answers[0].type).toBe(type);
+    expect(answers[0].status).toBe(200);
+    expect(after.runs).toBe(before.runs + 3);
+  });
+});
+
 describe('an answer with errors comes from Apollo', () => {
   it('not found, forbidden, a variable of the wrong type: Apollo answers, as it would have', async () => {
     dataOf(await known.gql(ROLLUP, { unitCode: '441800', period: MARCH })); // the text is known from here on
@@ -139,11 +159,13 @@ describe('a known mutation', () => {
 describe('what Apollo must decide stays with Apollo', () => {
   const body = { query: 'query($c: String!) { unit(code: $c) { code kind } }', variables: { c: '441802' } };
 
-  it('another media type asked for, persisted-query extensions, a batch, an invalid operation name', async () => {
+  it('media types no JSON answer fits, persisted-query extensions, a batch, an invalid operation name', async () => {
     await sameEveryWay(body); // the text is known from here on
     const before = (await counts(known))!;
-    const graphqlResponse = await sameEveryWay(body, { accept: 'application/graphql-response+json' });
-    expect(graphqlResponse.answers[0].type).toBe('application/graphql-response+json; charset=utf-8');
+    const html = await sameEveryWay(body, { accept: 'text/html' });
+    expect(html.answers[0].status).toBe(406);
+    const callback = await sameEveryWay(body, { accept: 'application/json;callbackSpec=1.0' });
+    expect(callback.answers[0].type).toBe('application/json; callbackSpec=1.0; charset=utf-8');
     await sameEveryWay({ ...body, extensions: {} });
     await sameEveryWay([body]);
     const missing = await sameEveryWay({ ...body, operationName: 'Missing' });
