@@ -136,7 +136,7 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
         res.end(answer.body);
         return;
       }
-      // Errors: Apollo answers with this result (the executor hands it over instead of running the query again).
+      // Errors: Apollo answers with this result (the executor hands it over instead of running the operation again).
       slot[EXECUTION_SLOT].result = answer.errors;
     }
 
