@@ -17,7 +17,7 @@ import { createIdeHandler } from './graphql/ide.js';
 import { bearer, createTokenVerifier, loadTokenKeys } from './auth/tokens.js';
 import { validationRules } from './graphql/limits.js';
 import { createExecutor, executorGateway, EXECUTION_SLOT, type WithExecutionSlot } from './graphql/executor.js';
-import { answerMediaType, createKnownOperations } from './graphql/known-operations.js';
+import { createKnownOperations } from './graphql/known-operations.js';
 import { buildHubSchema } from './graphql/schema.js';
 import { serveSubscriptions } from './graphql/websocket.js';
 import { rollupFeed } from './rollups/rollup-changes.js';
@@ -120,33 +120,35 @@ export async function createHub(config: Config, orm: MikroORM, logger: Logger, o
       }
     }
     const method = req.method?.toUpperCase() ?? 'GET';
-    const newContext = () => createContext(orm, logger, requestId, viewer, config.rollupMode);
-    // Counting runs the request in an AsyncLocalStorage, which costs on every promise: only where it is shown.
-    const counted = <T>(count: QueryCount, run: () => Promise<T>) => (exposeStatementCount ? countingStatements(count, run) : run());
-
     const count: QueryCount = { statements: 0 };
-    const slot: WithExecutionSlot = { [EXECUTION_SLOT]: {} };
+    // One context per request, for the known way and for Apollo's (which, after a known operation's errors, only
+    // answers with the result already in its slot).
+    const context: Context & { statementCount: QueryCount } & WithExecutionSlot = Object.assign(createContext(orm, logger, requestId, viewer, config.rollupMode), {
+      statementCount: count,
+      [EXECUTION_SLOT]: {},
+    });
+    // Counting runs the request in an AsyncLocalStorage, which costs on every promise: only where it is shown.
+    const counted = <T>(run: () => Promise<T>) => (exposeStatementCount ? countingStatements(count, run) : run());
+
     const known = knownOperations?.lookup(method, req.headers.accept, parsed);
     if (known) {
-      const answer = await counted(count, () => knownOperations!.run(known, parsed, newContext(), exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
+      const answer = await counted(() => knownOperations!.run(known.plan, parsed, context, exposeStatementCount ? () => ({ sqlStatements: count.statements }) : undefined));
       if ('body' in answer) {
         res.statusCode = 200;
-        res.setHeader('content-type', answerMediaType(req.headers.accept)!);
+        res.setHeader('content-type', known.mediaType);
         res.setHeader('x-request-id', requestId);
         res.end(answer.body);
         return;
       }
       // Errors: Apollo answers with this result (the executor hands it over instead of running the operation again).
-      slot[EXECUTION_SLOT].result = answer.errors;
+      context[EXECUTION_SLOT].result = answer.errors;
     }
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body: parsed };
-    const response = await counted(count, () =>
-      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => Object.assign(newContext(), { statementCount: count }, slot) }),
-    );
-    if (knownOperations && !known) knownOperations.remember(method, req.headers.accept, parsed, slot);
+    const response = await counted(() => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context }));
+    if (knownOperations && !known) knownOperations.remember(method, req.headers.accept, parsed, context);
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);

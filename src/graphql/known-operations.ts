@@ -14,9 +14,10 @@
  * Only a request Apollo would answer in the same bytes takes this way (`test/graphql/known-operations.test.ts`
  * compares them): a JSON object body with a string `query`, no `extensions` (persisted queries are Apollo's),
  * `variables` an object if present; an `accept` header, if any, for which Apollo chooses application/json or
- * application/graphql-response+json (`answerMediaType`; the answer is the same JSON in either). An answer with errors is not sent from here: the request goes to
- * Apollo with its result, which the executor hands Apollo instead of running the operation again (a mutation must
- * not run twice), and Apollo answers, logs and formats its errors as always. Apollo plugins do not see the requests
+ * application/graphql-response+json (`answerMediaType`; the answer is the same JSON in either). An answer with errors
+ * is not sent from here: the request goes to Apollo with its result, which the executor hands Apollo instead of
+ * running the operation again (a mutation must not run twice), and Apollo answers, logs and formats its errors as
+ * always. Apollo plugins do not see the requests
  * answered here: the hub has one, the statement count of development answers, which is added here too.
  */
 import type { ExecutionResult } from 'graphql';
@@ -39,7 +40,7 @@ const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
  * callback protocol of HTTP subscriptions). Clients send one header again and again: the choices are remembered.
  */
 const mediaTypes = new Map<string, string | undefined>();
-export function answerMediaType(accept: string | undefined): string | undefined {
+function answerMediaType(accept: string | undefined): string | undefined {
   if (accept === undefined || accept === '') return JSON_TYPE;
   if (mediaTypes.has(accept)) return mediaTypes.get(accept);
   const chosen = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE, CALLBACK_TYPE]);
@@ -80,10 +81,11 @@ export function createKnownOperations(executor: Executor, options: KnownOperatio
   return {
     stats,
 
-    /** The plan for this request, if it may take the short way. */
-    lookup(method: string | undefined, accept: string | undefined, body: unknown): OperationPlan | undefined {
+    /** The plan for this request and the media type of its answer, if it may take the short way. */
+    lookup(method: string | undefined, accept: string | undefined, body: unknown): { plan: OperationPlan; mediaType: string } | undefined {
       if (method !== 'POST' || !plans.size || !eligible(body, accept)) return undefined;
-      return plans.get(keyOf(body));
+      const plan = plans.get(keyOf(body));
+      return plan && { plan, mediaType: answerMediaType(accept)! };
     },
 
     /** After Apollo answered: the text of a request whose operation ran is known from now on. */
@@ -120,4 +122,3 @@ export function createKnownOperations(executor: Executor, options: KnownOperatio
   };
 }
 
-export type KnownOperations = ReturnType<typeof createKnownOperations>;
