@@ -8,6 +8,7 @@ import { Migration20261124000007FigureCountDomain } from './Migration20261124000
 import { Migration20261125000008DerivedEventChanges } from './Migration20261125000008DerivedEventChanges.js';
 import { Migration20261125000009FigureStatistics } from './Migration20261125000009FigureStatistics.js';
 import { Migration20261125000010ReportEventSeq } from './Migration20261125000010ReportEventSeq.js';
+import { Migration20261125000011FirstSubmission } from './Migration20261125000011FirstSubmission.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261125000008DerivedEventChanges', class: Migration20261125000008DerivedEventChanges },
   { name: 'Migration20261125000009FigureStatistics', class: Migration20261125000009FigureStatistics },
   { name: 'Migration20261125000010ReportEventSeq', class: Migration20261125000010ReportEventSeq },
+  { name: 'Migration20261125000011FirstSubmission', class: Migration20261125000011FirstSubmission },
 ];

@@ -42,9 +42,9 @@ export function submission(code: string, seed: number, year: number, month: numb
 
 /*
  * Submitted as they stand: `submitted_revision` is written here, which is all the report_submitted_by_default
- * trigger would do for these rows. Every value is a number, a plain decimal or an ISO time: nothing to escape.
+ * trigger would do for these rows, and `first_submitted_at`, the time of their one revision, as the write path keeps it. Every value is a number, a plain decimal or an ISO time: nothing to escape.
  */
-const COPY_REPORTS = `copy report (id, unit_id, year, month, scope, current_revision, submitted_revision) from stdin with (freeze)`;
+const COPY_REPORTS = `copy report (id, unit_id, year, month, scope, current_revision, submitted_revision, first_submitted_at) from stdin with (freeze)`;
 const COPY_REVISIONS = `copy report_revision (id, report_id, revision, submitted_at, warnings, submitted, ${cells.map((c) => c.sqlColumn).join(', ')})
   from stdin with (freeze)`;
 const REVISION_CONSTANTS = `\t1\t`;
@@ -119,8 +119,9 @@ export async function loadReports(client: pg.ClientBase, units: ReportUnit[], se
         counts.missing++;
         continue;
       }
-      batch.reports.push(`${id}\t${unit.id}\t${year}\t${month}\tSELF\t1\t1`);
-      batch.revisions.push(`${id}\t${id}${REVISION_CONSTANTS}${sent.at.toISOString()}${REVISION_JSON}${values.join('\t')}`);
+      const at = sent.at.toISOString();
+      batch.reports.push(`${id}\t${unit.id}\t${year}\t${month}\tSELF\t1\t1\t${at}`);
+      batch.revisions.push(`${id}\t${id}${REVISION_CONSTANTS}${at}${REVISION_JSON}${values.join('\t')}`);
       id++;
       counts.reports++;
       if (sent.late) counts.late++;

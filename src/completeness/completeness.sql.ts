@@ -21,8 +21,8 @@ function dueSql(kind: ReportKindValue, month: string): string {
 /**
  * Per-unit counts for the subtree of a unit, as a CTE `per_unit`; params: see `completenessParams`.
  * Each unit's reports are read through the unit's own index entries (both laterals aggregate, so PostgreSQL runs them
- * unit by unit): the cost follows the subtree, not every report of the year. A report's first submission is one
- * index-only lookup (report_revision_submitted_index), not a read of its wide revision rows nor of its later ones.
+ * unit by unit): the cost follows the subtree, not every report of the year. A report's first submission is kept on
+ * its row (`first_submitted_at`, migration 000011): no read of its revisions, however many corrections came after it.
  * Reports and expected months are counted apart and combined by arithmetic (a unit has at most one SELF report per
  * month), never joined row by row.
  */
@@ -53,14 +53,9 @@ export function perUnitCompletenessSql(kind: ReportKindValue): string {
         select count(*) filter (where f.first_at <= f.due)::int as on_time, count(*) filter (where f.first_at > f.due)::int as late,
           count(*) filter (where f.due < ?::timestamptz)::int as reported_past_due, max(f.first_at) as last_submitted_at
         from (
-          select ${dueSql(kind, 'r.month')} as due, first.submitted_at as first_at
+          select ${dueSql(kind, 'r.month')} as due, r.first_submitted_at as first_at
           from report r
-          -- the first entry of the report's submissions in report_revision_submitted_index: one lookup, however many
-          -- corrections came after it (min() over the join read them all: 115 per report after a benchmark run)
-          cross join lateral (
-            select v.submitted_at from report_revision v where v.report_id = r.id and not v.draft order by v.submitted_at limit 1
-          ) first
-          where r.unit_id = t.unit_id and r.year = ? and ${reportMonths} and r.scope = 'SELF'
+          where r.unit_id = t.unit_id and r.year = ? and ${reportMonths} and r.scope = 'SELF' and r.first_submitted_at is not null
         ) f
       ) s
       -- the reports it was expected to submit, and how many of them were due by now

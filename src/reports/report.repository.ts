@@ -212,9 +212,18 @@ export interface RollupTarget {
  * report_event, whose generic plan, made while that table was empty, was a sequential scan that grew with every event
  * (1.2 ms at 20,000 events, for each write of a batch).
  */
-const stateUpdate = `update report set status = ?::report_status, current_revision = ?::int, submitted_revision = ?::int, approved_revision = ?::int,
-  status_reason = ?::text, last_event_seq = last_event_seq + 1, updated_at = now() where id = ?::int returning last_event_seq`;
-const stateParams = (s: ReportState) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, s.id];
+const stateUpdate = (set = '') => `update report set status = ?::report_status, current_revision = ?::int, submitted_revision = ?::int,
+  approved_revision = ?::int, status_reason = ?::text, last_event_seq = last_event_seq + 1, updated_at = now()${set} where id = ?::int
+  returning last_event_seq`;
+const stateParams = (s: ReportState, ...set: unknown[]) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, ...set, s.id];
+
+/**
+ * What a revision adds to its report's state: a revision that is not a draft may be its first submission, the
+ * earliest wins (migration 000011). Two parameters: whether the revision is submitted, and its time as written into
+ * report_revision (`coalesce(?, now())`: now() is the transaction's time, the same in both places). least() passes
+ * over nulls: a draft leaves the column as it was.
+ */
+const firstSubmission = `, first_submitted_at = least(first_submitted_at, case when ?::boolean then coalesce(?::timestamptz, now()) end)`;
 
 /** The step's event, numbered by `stateUpdate` (a CTE named `state` in the same statement). */
 const eventInsert = `insert into report_event (report_id, seq, action, from_status, to_status, revision, actor_unit, actor_role, reason, changes)
@@ -231,7 +240,7 @@ const WRITE_REVISION = `
     from revision_figures
     returning submitted_at
   ),
-  state as (${stateUpdate}),
+  state as (${stateUpdate(firstSubmission)}),
   event as (${eventInsert}),
   idempotency as (
     insert into idempotency_key (actor, key, request_hash, report_id, revision)
@@ -254,7 +263,7 @@ export function writeRevisionStatement(
     values: [
       ...r.values,
       state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
-      ...stateParams(state),
+      ...stateParams(state, !r.draft, r.submittedAt),
       ...eventParams(state.id, event),
       idempotency?.actor ?? null, idempotency?.key ?? null, idempotency?.hash ?? null, state.id, r.revision, idempotency !== null,
     ],
@@ -266,7 +275,7 @@ export function writtenRevision(row: Record<string, unknown>): { submittedAt: Da
   return { submittedAt: new Date(row.submitted_at as string) };
 }
 
-const WRITE_STATE = `with state as (${stateUpdate}), event as (${eventInsert}) select 1`;
+const WRITE_STATE = `with state as (${stateUpdate()}), event as (${eventInsert}) select 1`;
 
 /** A workflow step: the report's new state and its event in one statement. */
 export async function writeState(sql: Sql, state: ReportState, event: ReportEventRow): Promise<void> {

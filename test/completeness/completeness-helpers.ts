@@ -3,8 +3,8 @@ import { dataOf, type TestHub } from '../support/test-hub.js';
 
 /**
  * A report whose revisions came in at the given times (the first is when it was first submitted). Revisions are
- * immutable, so the times cannot be changed after a submission; the rows are written here as a bulk load would.
- * Figure columns default to 0, which is balanced.
+ * immutable, so the times cannot be changed after a submission; the rows are written here as a bulk load would,
+ * with the report's first submission. Figure columns default to 0, which is balanced.
  */
 export async function insertTimedReport(
   hub: TestHub,
@@ -15,8 +15,8 @@ export async function insertTimedReport(
 ): Promise<void> {
   const rows = await hub.db.sql(
     `with r as (
-       insert into report (unit_id, year, month, scope, current_revision)
-       select id, $2, $3, $4::report_scope, $5 from unit where code = $1 returning id
+       insert into report (unit_id, year, month, scope, current_revision, first_submitted_at)
+       select id, $2, $3, $4::report_scope, $5, (select min(at) from unnest($6::timestamptz[]) as at) from unit where code = $1 returning id
      )
      insert into report_revision (report_id, revision, submitted_at)
      select r.id, t.n::int, t.at from r cross join unnest($6::timestamptz[]) with ordinality as t(at, n)

@@ -15,8 +15,9 @@ async function insertRevisions(unitCode: string, revisions: { at: string; draft:
   const submitted = revisions.map((r, i) => (r.draft ? null : i + 1)).filter((n) => n !== null);
   await hub.db.sql(
     `with r as (
-       insert into report (unit_id, year, month, scope, current_revision, status, submitted_revision)
-       select id, $2, $3, 'SELF', $4, (case when $5::int is null then 'DRAFT' else 'SUBMITTED' end)::report_status, $5::int
+       insert into report (unit_id, year, month, scope, current_revision, status, submitted_revision, first_submitted_at)
+       select id, $2, $3, 'SELF', $4, (case when $5::int is null then 'DRAFT' else 'SUBMITTED' end)::report_status, $5::int,
+         (select min(t.at) from unnest($6::timestamptz[], $7::boolean[]) as t(at, draft) where not t.draft)
        from unit where code = $1 returning id
      )
      insert into report_revision (report_id, revision, submitted_at, draft)

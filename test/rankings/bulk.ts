@@ -34,8 +34,8 @@ export async function insertMonthlyReports(hub: TestHub, rootCode: string, year:
        select c.descendant_id as unit_id from unit_closure c join unit a on a.id = c.ancestor_id where a.code = $1
      ),
      ins as (
-       insert into report (unit_id, year, month, scope, current_revision)
-       select unit_id, $2, $3, 'SELF', 1 from targets returning id, unit_id
+       insert into report (unit_id, year, month, scope, current_revision, first_submitted_at)
+       select unit_id, $2, $3, 'SELF', 1, now() from targets returning id, unit_id
      )
      insert into report_revision (report_id, revision, a_new_received__natural_person, a_granted__natural_person, a_unable_not_held__natural_person)
      select id, 1, 10 + unit_id % 7, 5 + unit_id % 5, 5 + unit_id % 7 - unit_id % 5 from ins
