@@ -5,7 +5,8 @@
  * missing or changed), measured interleaved on the top, city and county rollups (10 connections) and the mixed load
  * (50), medians of the repetitions, with each hub's RSS during the mixed load; with `--submissions`, on the
  * benchmark's submissions instead (32 connections re-submitting one city's reports; they add revisions, so the next
- * run generates the data again). How the README's side-by-side figures are made, e.g.
+ * run generates the data again); with `--all-reads`, on every read scenario of the benchmark (the dashboard and the
+ * ranking too). How the README's side-by-side figures are made, e.g.
  * `npm run bench:side-by-side -- 5 3 "heap60|HEAP_GROWING_PERCENT=60" "heap100|HEAP_GROWING_PERCENT=100"` or
  * `npm run bench:side-by-side -- 5 5 --submissions "before||/tmp/before/dist/src/main.js" "after|"`.
  * Prints progress on stderr and the figures on stdout; writes nothing else.
@@ -21,9 +22,10 @@ import { readScenarios, submissionScenario, SUBMIT_MONTH } from './scenarios.js'
 
 const args = process.argv.slice(2);
 const submissions = args.includes('--submissions');
-const [seconds, reps, ...specs] = args.filter((a) => a !== '--submissions');
+const allReads = args.includes('--all-reads');
+const [seconds, reps, ...specs] = args.filter((a) => a !== '--submissions' && a !== '--all-reads');
 if (!Number(seconds) || !Number(reps) || specs.length < 2) {
-  throw new Error('usage: npm run bench:side-by-side -- <seconds> <reps> [--submissions] "<name>|<ENV>=<value>,…[|<entry>]" "<name>|…" (two hubs or more)');
+  throw new Error('usage: npm run bench:side-by-side -- <seconds> <reps> [--submissions | --all-reads] "<name>|<ENV>=<value>,…[|<entry>]" "<name>|…" (two hubs or more)');
 }
 
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
@@ -49,7 +51,7 @@ try {
   }
   const reads = readScenarios(sample, new Map());
   // the three rollups and the mixed load, or the submissions
-  const scenarios = submissions ? [submissionScenario(sample)] : [...reads.slice(0, 3), reads[reads.length - 1]];
+  const scenarios = submissions ? [submissionScenario(sample)] : allReads ? reads : [...reads.slice(0, 3), reads[reads.length - 1]];
   // Submissions wait for their commits' WAL flush: no checkpoint may end inside a measured window, neither the data
   // generation's nor one that their own WAL asks for (~14 KB a submission: max_wal_size's worth within a minute).
   if (submissions) progress(`checkpoint before the submissions: ${await checkpoint(db.url)} ms`);
