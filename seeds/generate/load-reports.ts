@@ -42,7 +42,8 @@ export function submission(code: string, seed: number, year: number, month: numb
 
 /*
  * Submitted as they stand: `submitted_revision` is written here, which is all the report_submitted_by_default
- * trigger would do for these rows, and `first_submitted_at`, the time of their one revision, as the write path keeps it. Every value is a number, a plain decimal or an ISO time: nothing to escape.
+ * trigger would do for these rows, and `first_submitted_at`, the time of their one revision, as the write path keeps
+ * it. Every value is a number, a plain decimal or an ISO time: nothing to escape.
  */
 const COPY_REPORTS = `copy report (id, unit_id, year, month, scope, current_revision, submitted_revision, first_submitted_at) from stdin with (freeze)`;
 const COPY_REVISIONS = `copy report_revision (id, report_id, revision, submitted_at, warnings, submitted, ${cells.map((c) => c.sqlColumn).join(', ')})

@@ -215,15 +215,14 @@ export interface RollupTarget {
 const stateUpdate = (set = '') => `update report set status = ?::report_status, current_revision = ?::int, submitted_revision = ?::int,
   approved_revision = ?::int, status_reason = ?::text, last_event_seq = last_event_seq + 1, updated_at = now()${set} where id = ?::int
   returning last_event_seq`;
-const stateParams = (s: ReportState, ...set: unknown[]) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, ...set, s.id];
+const stateParams = (s: ReportState) => [s.status, s.currentRevision, s.submittedRevision, s.approvedRevision, s.statusReason, s.id];
 
 /**
  * What a revision adds to its report's state: a revision that is not a draft may be its first submission, the
- * earliest wins (migration 000011). Two parameters: whether the revision is submitted, and its time as written into
- * report_revision (`coalesce(?, now())`: now() is the transaction's time, the same in both places). least() passes
- * over nulls: a draft leaves the column as it was.
+ * earliest wins (migration 000011). Read from the row the statement's `revision` CTE wrote; least() passes over the
+ * null a draft gives, leaving the column as it was.
  */
-const firstSubmission = `, first_submitted_at = least(first_submitted_at, case when ?::boolean then coalesce(?::timestamptz, now()) end)`;
+const firstSubmission = `, first_submitted_at = least(first_submitted_at, (select w.submitted_at from revision w where not w.draft))`;
 
 /** The step's event, numbered by `stateUpdate` (a CTE named `state` in the same statement). */
 const eventInsert = `insert into report_event (report_id, seq, action, from_status, to_status, revision, actor_unit, actor_role, reason, changes)
@@ -238,7 +237,7 @@ const WRITE_REVISION = `
     insert into report_revision (report_id, revision, draft, author_unit, author_role, warnings, submitted, submitted_at, ${figureColumns.join(', ')})
     select ?::int, ?::int, ?::boolean, ?::varchar, ?::varchar, ?::jsonb, ?::jsonb, coalesce(?::timestamptz, now()), ${cellAliases.join(', ')}
     from revision_figures
-    returning submitted_at
+    returning submitted_at, draft
   ),
   state as (${stateUpdate(firstSubmission)}),
   event as (${eventInsert}),
@@ -263,7 +262,7 @@ export function writeRevisionStatement(
     values: [
       ...r.values,
       state.id, r.revision, r.draft, r.author.unitCode, r.author.role, JSON.stringify(r.warnings), JSON.stringify(r.submitted ?? {}), r.submittedAt,
-      ...stateParams(state, !r.draft, r.submittedAt),
+      ...stateParams(state),
       ...eventParams(state.id, event),
       idempotency?.actor ?? null, idempotency?.key ?? null, idempotency?.hash ?? null, state.id, r.revision, idempotency !== null,
     ],
