@@ -116,11 +116,14 @@ describe('generate --scale tiny', () => {
   it('leaves the tables as the migrations made them: foreign keys checked and back, indexes rebuilt, sequences past the last id', async () => {
     const keys = await a.sql<{ name: string; definition: string }>(
       `select conrelid::regclass || '.' || conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
-       where contype = 'f' and conrelid in ('report'::regclass, 'report_revision'::regclass, 'rollup'::regclass) order by 1`);
+       where contype = 'f' and conrelid in ('report'::regclass, 'report_revision'::regclass, 'rollup'::regclass, 'unit_closure'::regclass)
+       order by 1`);
     expect(keys).toEqual([
       { name: 'report.report_unit_id_fkey', definition: 'FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE RESTRICT' },
       { name: 'report_revision.report_revision_report_id_fkey', definition: 'FOREIGN KEY (report_id) REFERENCES report(id) ON DELETE RESTRICT' },
       { name: 'rollup.rollup_unit_id_fkey', definition: 'FOREIGN KEY (unit_id) REFERENCES unit(id) ON DELETE CASCADE' },
+      { name: 'unit_closure.unit_closure_ancestor_id_fkey', definition: 'FOREIGN KEY (ancestor_id) REFERENCES unit(id) ON DELETE CASCADE' },
+      { name: 'unit_closure.unit_closure_descendant_id_fkey', definition: 'FOREIGN KEY (descendant_id) REFERENCES unit(id) ON DELETE CASCADE' },
     ]);
     // The indexes and unique constraints set aside during the load are back, as a migrated database has them.
     const indexes = (db: TestDatabase) => db.sql<{ def: string }>(
