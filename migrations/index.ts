@@ -9,6 +9,7 @@ import { Migration20261125000008DerivedEventChanges } from './Migration202611250
 import { Migration20261125000009FigureStatistics } from './Migration20261125000009FigureStatistics.js';
 import { Migration20261125000010ReportEventSeq } from './Migration20261125000010ReportEventSeq.js';
 import { Migration20261125000011FirstSubmission } from './Migration20261125000011FirstSubmission.js';
+import { Migration20261125000012BigintTotal } from './Migration20261125000012BigintTotal.js';
 
 export const migrationsList = [
   { name: 'Migration20261123000001Foundation', class: Migration20261123000001Foundation },
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261125000009FigureStatistics', class: Migration20261125000009FigureStatistics },
   { name: 'Migration20261125000010ReportEventSeq', class: Migration20261125000010ReportEventSeq },
   { name: 'Migration20261125000011FirstSubmission', class: Migration20261125000011FirstSubmission },
+  { name: 'Migration20261125000012BigintTotal', class: Migration20261125000012BigintTotal },
 ];

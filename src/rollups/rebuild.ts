@@ -76,8 +76,11 @@ function ownContributions(): string {
  * `level` is the loop variable of the block that runs it.
  */
 function subtreeSums(): string {
+  // A count column is a bigint: bigint_total (migration 000012) adds bigints as bigints, where sum() would add them in
+  // 128 bits and return numeric for the column to convert back. The unit counts are ints, the amount numeric.
+  const total = (cell: Cell) => `${cell.kind === 'amount' ? 'sum' : 'bigint_total'}(r.${cell.sqlColumn})`;
   return `insert into ${target}
-    select u.parent_id, r.basis, r.year, r.period, ${[...counts, ...cols].map((c) => `sum(r.${c})`).join(', ')}
+    select u.parent_id, r.basis, r.year, r.period, ${[...counts.map((c) => `sum(r.${c})`), ...cells.map(total)].join(', ')}
     from unit u join rollup r on r.unit_id = u.id
     where u.id in (select descendant_id from unit_closure group by descendant_id having max(depth) = level)
     group by u.parent_id, r.basis, r.year, r.period
