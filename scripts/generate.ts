@@ -16,9 +16,10 @@ import { createLogger } from '../src/logger.js';
 import { rebuildRollupStatements } from '../src/rollups/preaggregate.js';
 import { buildHierarchy, SCALE_SPECS, SCALES, type Scale } from '../seeds/generate/hierarchy.js';
 import { dropForeignKeys, dropSecondaryIndexes } from '../seeds/generate/deferred-keys.js';
-import { loadReports, type ReportCounts } from '../seeds/generate/load-reports.js';
+import { loadReports } from '../seeds/generate/load-reports.js';
 import { emptyReportTables, loadUnits, resetData, unitCount } from '../seeds/generate/load-units.js';
 import { createProgress, type Progress } from '../seeds/generate/progress.js';
+import { inTransaction } from '../seeds/generate/transaction.js';
 
 export interface GenerateOptions { scale: Scale; seed: number; years?: number[]; area?: string | null; reset?: boolean }
 
@@ -42,24 +43,21 @@ export async function generate(url: string, options: GenerateOptions, progress: 
     await client.query('set synchronous_commit = off');
     // The import is timed without this: emptying the last run's data (--reset) is not loading.
     const resetStarted = Date.now();
-    await client.query('begin');
-    if (options.reset) await resetData(client);
-    else if (await unitCount(client)) throw new Error('the database already holds units: pass --reset to replace them with synthetic data');
-    await client.query('commit');
+    await inTransaction(client, async () => {
+      if (options.reset) await resetData(client);
+      else if (await unitCount(client)) throw new Error('the database already holds units: pass --reset to replace them with synthetic data');
+    });
     const resetMs = Date.now() - resetStarted;
     const ids = await loadUnits(client, units, progress);
     const unitsDone = Date.now();
     // Reports and rollups in one transaction: the report tables emptied in it take frozen rows (COPY FREEZE), foreign
     // keys check every row once, at the end, secondary indexes are built once from sorted rows (−0.35 s of 3.4 at
     // province scale), and a failure leaves no reports without their rollups.
-    let counts: ReportCounts;
-    let reportsDone: number;
-    await client.query('begin');
-    try {
+    const { counts, reportsDone } = await inTransaction(client, async () => {
       await emptyReportTables(client);
       const addReportKeys = await dropForeignKeys(client, ['report', 'report_revision']);
       const addReportIndexes = await dropSecondaryIndexes(client, ['report', 'report_revision']);
-      counts = await loadReports(client, units.map((u) => ({ id: ids.get(u.code)!, code: u.code, kind: u.kind })), options.seed, years, progress);
+      const counts = await loadReports(client, units.map((u) => ({ id: ids.get(u.code)!, code: u.code, kind: u.kind })), options.seed, years, progress);
       await client.query(`select setval(pg_get_serial_sequence(t, 'id'), ${counts.reports + 1}, false) from unnest(array['report', 'report_revision']) as t`);
       // Enough memory to sort each index in one go (PostgreSQL's default, 64 MB, spills the larger ones to disk).
       await client.query(`set local maintenance_work_mem = '256MB'`);
@@ -69,15 +67,12 @@ export async function generate(url: string, options: GenerateOptions, progress: 
       // the columns queries join and filter on (those of report_revision's 166 figures would take seconds and steer
       // no plan; autovacuum gathers them later).
       await client.query('analyze unit, unit_closure, report, report_revision (report_id, revision)');
-      reportsDone = Date.now();
+      const reportsDone = Date.now();
       // A bulk load goes around the write path: its pre-aggregated rollups are rebuilt in bulk.
       progress.note('rebuilding the pre-aggregated rollups …');
       for (const sql of rebuildRollupStatements()) await client.query(sql);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    }
+      return { counts, reportsDone };
+    });
     const q = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;
     const byKind = await q<{ kind: string; n: string }>('select kind, count(*) as n from unit group by kind order by kind');
     const [{ reports, revisions }] = await q<{ reports: string; revisions: string }>(

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { dropForeignKeys } from './deferred-keys.js';
 import type { GeneratedUnit } from './hierarchy.js';
 import type { Progress } from './progress.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * Units per statement, with fresh statistics as the table grows. Row triggers on `unit` may do more than add closure
@@ -71,8 +72,7 @@ export async function loadUnits(client: pg.ClientBase, units: GeneratedUnit[], p
   const ids = new Map<string, number>();
   let analyzedAt = 0;
   progress.start('units', units.length);
-  await client.query('begin');
-  try {
+  await inTransaction(client, async () => {
     const addKeys = await dropForeignKeys(client, ['unit_closure']);
     const depths = [...new Set(units.map((u) => u.depth))].sort((a, b) => a - b);
     for (const depth of depths) {
@@ -99,11 +99,7 @@ export async function loadUnits(client: pg.ClientBase, units: GeneratedUnit[], p
       }
     }
     for (const sql of addKeys) await client.query(sql);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  }
+  });
   progress.finish();
   return ids;
 }
