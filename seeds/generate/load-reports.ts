@@ -4,10 +4,13 @@
  * COPY … FROM STDIN (text format), batch by batch: a `report` row and a `report_revision` row per report, ids
  * numbered here (the tables are empty), and rows frozen as they are written (COPY FREEZE: the tables were emptied in
  * the same transaction), so the first reader neither looks up nor writes hint bits on 190 MB of new pages.
+ * Their pre-aggregated rollups are computed from the same figures (`BulkRollups`) and copied beside them.
  */
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { cells } from '../../src/format/catalogue.js';
+import { Basis } from '../../src/reports/report-status.js';
+import { COPY_ROLLUPS, type BulkMember, type BulkRollups } from '../../src/rollups/bulk-rollups.js';
 import type { UnitKind } from '../../src/units/unit-kind.js';
 import { FigureSeries, hashSeed, profileFor, random } from '../synthetic-figures.js';
 import type { Progress } from './progress.js';
@@ -63,11 +66,13 @@ const yieldToConnection = () => new Promise<void>((resolve) => setImmediate(reso
 class Batch {
   reports: string[] = [];
   revisions: string[] = [];
+  rollups: string[] = [];
   /** Unit-months covered, sent or not: what the progress bar counts. */
   unitMonths = 0;
 }
 
 function copy(client: pg.ClientBase, sql: string, lines: string[]): Promise<void> {
+  if (!lines.length) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFrom(sql));
     stream.on('finish', resolve);
@@ -77,10 +82,11 @@ function copy(client: pg.ClientBase, sql: string, lines: string[]): Promise<void
 }
 
 /**
- * Writes the reports of `units` with ids from `firstId` on. Call inside the transaction that emptied `report` and
- * `report_revision` (COPY FREEZE requires it); the caller moves the id sequences past the last id.
+ * Writes the reports of `units` with ids from `firstId` on, and their rollup rows (`rollups`, made for the same
+ * units). Call inside the transaction that emptied `report`, `report_revision` and `rollup` (COPY FREEZE requires
+ * it); the caller moves the id sequences past the last id.
  */
-export async function loadReports(client: pg.ClientBase, units: ReportUnit[], seed: number, years: number[], progress: Progress, firstId = 1): Promise<ReportCounts> {
+export async function loadReports(client: pg.ClientBase, units: ReportUnit[], rollups: BulkRollups, seed: number, years: number[], progress: Progress, firstId = 1): Promise<ReportCounts> {
   const wanted = new Set(years);
   // The series walks every month from the first year to the last, so a gap in --years leaves a gap in the reports,
   // not a jump in the balances.
@@ -96,6 +102,7 @@ export async function loadReports(client: pg.ClientBase, units: ReportUnit[], se
       if (failure) return;
       await copy(client, COPY_REPORTS, batch.reports);
       await copy(client, COPY_REVISIONS, batch.revisions);
+      await copy(client, COPY_ROLLUPS, batch.rollups);
       progress.tick(batch.unitMonths);
     }).catch((error: unknown) => void (failure ??= error));
     pending.push(written);
@@ -110,6 +117,7 @@ export async function loadReports(client: pg.ClientBase, units: ReportUnit[], se
     await yieldToConnection();
     const key = `${unit.code}:${seed}`;
     const series = new FigureSeries(key, profileFor(unit.kind, key));
+    const members = new Map<number, BulkMember[]>([...wanted].map((year) => [year, []]));
     for (const [year, month] of months) {
       // Always advanced: a month that was never reported still happened; the next one carries its balances.
       const values = series.nextRow();
@@ -121,8 +129,10 @@ export async function loadReports(client: pg.ClientBase, units: ReportUnit[], se
         continue;
       }
       const at = sent.at.toISOString();
+      const text = values.join('\t');
       batch.reports.push(`${id}\t${unit.id}\t${year}\t${month}\tSELF\t1\t1\t${at}`);
-      batch.revisions.push(`${id}\t${id}${REVISION_CONSTANTS}${at}${REVISION_JSON}${values.join('\t')}`);
+      batch.revisions.push(`${id}\t${id}${REVISION_CONSTANTS}${at}${REVISION_JSON}${text}`);
+      members.get(year)!.push({ month, values, text });
       id++;
       counts.reports++;
       if (sent.late) counts.late++;
@@ -131,8 +141,18 @@ export async function loadReports(client: pg.ClientBase, units: ReportUnit[], se
         batch = new Batch();
       }
     }
+    // Submitted as they stand (no approvals yet): the SUBMITTED basis only.
+    for (const [year, list] of members) batch.rollups.push(...rollups.unitYear(unit.id, Basis.SUBMITTED, year, list));
   }
-  if (batch.reports.length) await send(batch);
+  // The rows of the units with children, once every row below them has been added.
+  for (const line of rollups.parentRows()) {
+    batch.rollups.push(line);
+    if (batch.rollups.length >= BATCH) {
+      await send(batch);
+      batch = new Batch();
+    }
+  }
+  if (batch.reports.length || batch.rollups.length) await send(batch);
   else progress.tick(batch.unitMonths);
   await Promise.all(pending);
   if (failure) throw failure;

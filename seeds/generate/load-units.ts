@@ -38,14 +38,16 @@ export async function resetData(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Truncates the report tables, which must be empty (a database just reset, or one without units), so that COPY
- * FREEZE may write into them in this transaction. Their locks are taken first, so no report can arrive in between.
+ * Truncates the report tables and the rollups, which must be empty (a database just reset, or one without units), so
+ * that COPY FREEZE may write into them in this transaction. Their locks are taken first, `unit` before `rollup` as
+ * the write path takes them, so no report can arrive in between.
  */
 export async function emptyReportTables(client: pg.ClientBase): Promise<void> {
-  await client.query('lock table report, report_revision in access exclusive mode');
-  const { rows } = await client.query<{ any: boolean }>('select exists (select 1 from report) or exists (select 1 from report_revision) as any');
+  await client.query('lock table unit, report, report_revision, rollup in access exclusive mode');
+  const { rows } = await client.query<{ any: boolean }>(
+    'select exists (select 1 from report) or exists (select 1 from report_revision) or exists (select 1 from rollup) as any');
   if (rows[0].any) throw new Error('reports arrived while the units were being loaded: run again with --reset');
-  await truncateGuarded(client, ['report', 'report_revision']);
+  await truncateGuarded(client, ['report', 'report_revision', 'rollup']);
 }
 
 /** TRUNCATE … RESTART IDENTITY CASCADE with the truncate guards off for this transaction only (see resetData). */

@@ -1,6 +1,7 @@
 /**
- * Rebuilding every pre-aggregated rollup from the base reports in bulk (after a bulk load; `preaggregate.ts`
- * exports it as `rebuildRollupStatements` / `rebuildRollups`). The time rules of `contributionsSql`, computed in two
+ * Rebuilding every pre-aggregated rollup from the base reports in bulk (after the migration that made the table, the
+ * demo seed, or a load that did not compute them; `preaggregate.ts` exports it as `rebuildRollupStatements` /
+ * `rebuildRollups`; `npm run generate` computes its rows as it writes the reports, bulk-rollups.ts). The time rules of `contributionsSql`, computed in two
  * passes instead of summing one row per unit, ancestor and period (a million rows at province scale):
  * 1. every unit's own contributions: its months are its reports as they stand, its quarters and years one aggregate
  *    over its months (or its annual report);
@@ -13,7 +14,9 @@ import { Basis, basisColumn } from '../reports/report-status.js';
 
 const cols = cells.map((c) => c.sqlColumn);
 const counts = ['unit_count', 'annual_units', 'unit_months'];
-const target = `rollup (unit_id, basis, year, period, ${[...counts, ...cols].join(', ')})`;
+/** The rollup table with its columns in the order every bulk writer of it (this file, bulk-rollups.ts) gives them. */
+export const rollupTarget = `rollup (unit_id, basis, year, period, ${[...counts, ...cols].join(', ')})`;
+const target = rollupTarget;
 /** The rollup column's own type, named in every branch of a UNION: otherwise all would be widened to numeric. */
 const typed = (cell: Cell, expr: string) => `(${expr})::${cell.kind === 'amount' ? 'numeric' : 'bigint'}`;
 const values = (from: string) => cells.map((c) => typed(c, `${from}.${c.sqlColumn}`)).join(', ');

@@ -3,7 +3,7 @@
  * write's transaction read under the unit-year lock (`rollupMembersStatement`), and added to the unit's and every
  * ancestor's rows by `applyRollupChanges` (preaggregate.ts) with the commit.
  *
- * The time rules are those of `contributionsSql`: a unit's contribution to a period is its months in the period
+ * The time rules are those of `contributionsSql` (time-rules.ts): a unit's contribution to a period is its months in the period
  * (flows summed, an opening balance from its first month, a closing balance from its last) or, for a year, its annual
  * report where it has one. A write replaces one member (a month, or the annual report) of one basis: the delta of
  * each period it belongs to is the contribution after the write minus that before.
@@ -19,6 +19,7 @@ import { toScaled } from '../format/decimal.js';
 import { arrayLiteralItems, cellsArraySql, listAt, listFromItems, type CellList } from '../format/figures.js';
 import { basisColumn, type Basis } from '../reports/report-status.js';
 import { PERIODS } from './preaggregate.js';
+import { balanceMember, countedMembers } from './time-rules.js';
 
 /**
  * How a write changes its unit's contributions: per period whose rollups change, the change of [unit_count,
@@ -84,15 +85,6 @@ function members(rows: Record<string, unknown>[]): Member[] {
   });
 }
 
-/** The members of a period on one side of the write: the annual report alone for a year that has one, else the months. */
-function counted(side: Member[], period: { key: number; first: number; last: number }): Member[] {
-  if (period.key === 0 && side.some((m) => m.month === null)) return side.filter((m) => m.month === null);
-  return side.filter((m) => m.month !== null && m.month >= period.first && m.month <= period.last);
-}
-
-/** Orders members as the balances read them: the annual report (alone when it counts) first, then by month. */
-const position = (m: Member) => m.month ?? 0;
-
 function flowValues(m: Member): CellList {
   if (!m.full) throw new Error(`rollup delta: the figures of month ${m.month} were not read, but its flows change a period`);
   return m.values;
@@ -127,8 +119,8 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
   };
   for (const key of keys.sort((a, b) => a - b)) {
     const period = PERIODS.find((p) => p.key === key)!;
-    const a = counted(after, period);
-    const b = counted(before, period);
+    const a = countedMembers(after, period);
+    const b = countedMembers(before, period);
     const counts = new Array<number>(3 + countIndexes.length).fill(0);
     const amounts = amountCellIndexes.map(() => 0n);
     // Flows: a member counted on one side only, or replaced (the written one), adds its figures with a sign; the
@@ -141,9 +133,7 @@ export function rollupDelta(rows: Record<string, unknown>[], month: number | nul
     for (const m of a) if (!b.includes(m)) add(m, 1);
     for (const m of b) if (!a.includes(m)) add(m, -1);
     // Balances: the first (opening) or last (closing) member's after minus before.
-    const edge = (side: Member[], last: boolean) =>
-      side.length ? side.reduce((best, m) => ((last ? position(m) > position(best) : position(m) < position(best)) ? m : best)) : null;
-    const [firstA, lastA, firstB, lastB] = [edge(a, false), edge(a, true), edge(b, false), edge(b, true)];
+    const [firstA, lastA, firstB, lastB] = [balanceMember(a, false), balanceMember(a, true), balanceMember(b, false), balanceMember(b, true)];
     for (let k = 0; k < balanceIndexes.length; k++) {
       const i = balanceIndexes[k];
       const [x, y] = balanceOpens[k] ? [firstA, firstB] : [lastA, lastB];
