@@ -100,6 +100,9 @@ function busy(f: Findings): string[] {
     'during the measured runs (each run\'s share is in the JSON, `othersCores`); the servers had that much less CPU.', ''];
 }
 
+/** The generator's phases (`GenerateSummary.seconds`) as the table names them; a phase not listed keeps its key. */
+const PHASES: Record<string, string> = { units: 'units', reports: 'reports with their rollups', keys: 'indexes, keys and statistics' };
+
 export function markdown(f: Findings): string {
   const m = f.machine;
   const lines = [
@@ -130,8 +133,8 @@ export function markdown(f: Findings): string {
   const imp = f.importing;
   lines.push(
     '',
-    `Bulk import (\`npm run generate\`${f.data.reused ? ', from the run that generated the kept data' : ''}): ${n(imp.reports)} reports in ${n(imp.generatorSeconds, 1)} s, ` +
-      `(${Object.entries(imp.phaseSeconds).map(([phase, seconds]) => `${phase} ${n(seconds, 1)} s`).join(', ')}), with their ${n(imp.rollupRows)} rollup rows ` +
+    `Bulk import (\`npm run generate\`${f.data.reused ? ', from the run that generated the kept data' : ''}): ${n(imp.reports)} reports in ${n(imp.generatorSeconds, 1)} s ` +
+      `(${Object.entries(imp.phaseSeconds).map(([phase, seconds]) => `${PHASES[phase] ?? phase} ${n(seconds, 1)} s`).join(', ')}), with their ${n(imp.rollupRows)} rollup rows ` +
       `= **${n(imp.reportsPerSecond)} reports/s** including rollups` +
       `${imp.rebuildSeconds === null ? '' : `; a rebuild of the kept data's rollups took ${n(imp.rebuildSeconds, 1)} s`}. ` +
       (f.submissions.queue
