@@ -15,7 +15,7 @@ import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { BulkRollups } from '../src/rollups/bulk-rollups.js';
 import { buildHierarchy, SCALE_SPECS, SCALES, type Scale } from '../seeds/generate/hierarchy.js';
-import { dropForeignKeys, dropPrimaryKey, dropSecondaryIndexes } from '../seeds/generate/deferred-keys.js';
+import { dropForeignKeys, dropPrimaryKeys, dropSecondaryIndexes } from '../seeds/generate/deferred-keys.js';
 import { loadReports } from '../seeds/generate/load-reports.js';
 import { emptyReportTables, loadUnits, resetData, unitCount } from '../seeds/generate/load-units.js';
 import { createProgress, type Progress } from '../seeds/generate/progress.js';
@@ -65,13 +65,13 @@ export async function generate(url: string, options: GenerateOptions, progress: 
       await emptyReportTables(client);
       const addKeys = await dropForeignKeys(client, ['report', 'report_revision', 'rollup']);
       const addIndexes = await dropSecondaryIndexes(client, ['report', 'report_revision', 'rollup']);
-      const addRollupKey = await dropPrimaryKey(client, 'rollup');
+      const addPrimaryKeys = await dropPrimaryKeys(client, ['rollup']);
       const counts = await loadReports(client, reportUnits, new BulkRollups(reportUnits), options.seed, years, progress);
       const reportsDone = Date.now();
       await client.query(`select setval(pg_get_serial_sequence(t, 'id'), ${counts.reports + 1}, false) from unnest(array['report', 'report_revision']) as t`);
       // Enough memory to sort each index in one go (PostgreSQL's default, 64 MB, spills the larger ones to disk).
       await client.query(`set local maintenance_work_mem = '256MB'`);
-      for (const sql of [...(addRollupKey ? [addRollupKey] : []), ...addIndexes, ...addKeys]) await client.query(sql);
+      for (const sql of [...addPrimaryKeys, ...addIndexes, ...addKeys]) await client.query(sql);
       // Fresh statistics, so that the hub's first queries are planned for the real sizes: of the columns queries join
       // and filter on (those of the 166 figures would take seconds and steer no plan; autovacuum gathers them later).
       await client.query(`analyze unit, unit_closure, report, report_revision (report_id, revision), rollup (unit_id, basis, year, period, unit_count)`);

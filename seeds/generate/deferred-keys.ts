@@ -10,14 +10,19 @@
 import type pg from 'pg';
 
 /** Drops the foreign keys of `tables` and returns the statements that add them back; run those before commit. */
-export async function dropForeignKeys(client: pg.ClientBase, tables: string[]): Promise<string[]> {
+export function dropForeignKeys(client: pg.ClientBase, tables: string[]): Promise<string[]> {
+  return dropConstraints(client, tables, 'f');
+}
+
+/** Drops the constraints of one type (`pg_constraint.contype`) of `tables`; returns the statements that add them back. */
+async function dropConstraints(client: pg.ClientBase, tables: string[], type: 'f' | 'p'): Promise<string[]> {
   const { rows } = await client.query<{ drop: string; add: string }>(
     `select format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname) as drop,
             format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) as add
      from pg_constraint c
-     where c.contype = 'f' and c.conrelid = any($1::regclass[])
+     where c.contype = $2 and c.conrelid = any($1::regclass[])
      order by c.conrelid::regclass::text, c.conname`,
-    [tables],
+    [tables, type],
   );
   for (const { drop } of rows) await client.query(drop);
   return rows.map((r) => r.add);
@@ -44,18 +49,10 @@ export async function dropSecondaryIndexes(client: pg.ClientBase, tables: string
 }
 
 /**
- * The primary key of `table`, dropped for a bulk load and added again after it: one index built from sorted rows
+ * The primary keys of `tables`, dropped for a bulk load and added again after it: one index built from sorted rows
  * instead of an insertion per row (the rollup table's 266,000 rows at province scale: ~0.9 s → 0.3 s). Refused by
- * PostgreSQL if another table's key refers to it. Returns the statement that adds it back, or null if it has none.
+ * PostgreSQL if another table's key refers to one. Returns the statements that add them back.
  */
-export async function dropPrimaryKey(client: pg.ClientBase, table: string): Promise<string | null> {
-  const { rows } = await client.query<{ drop: string; add: string }>(
-    `select format('alter table %s drop constraint %I', c.conrelid::regclass, c.conname) as drop,
-            format('alter table %s add constraint %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) as add
-     from pg_constraint c where c.contype = 'p' and c.conrelid = $1::regclass`,
-    [table],
-  );
-  if (!rows.length) return null;
-  await client.query(rows[0].drop);
-  return rows[0].add;
+export function dropPrimaryKeys(client: pg.ClientBase, tables: string[]): Promise<string[]> {
+  return dropConstraints(client, tables, 'p');
 }

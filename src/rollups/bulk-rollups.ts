@@ -48,7 +48,8 @@ if (amountCellIndexes.some((i) => cells[i].aggregation !== 'flow')) throw new Er
 
 /** A rollup row's figures: the counts (with the three tallies first) and the amounts in 1/10000. */
 interface Row { counts: Float64Array; amounts: bigint[] }
-type Figures = Row & { month: number | null };
+/** A member's figures as a row, with its month and the loader's COPY text of them, if any. */
+type Figures = Row & Pick<BulkMember, 'month' | 'text'>;
 
 function scaledAmount(value: CellValue): bigint {
   const text = normaliseDecimal(String(value));
@@ -62,7 +63,7 @@ function figuresOf(member: BulkMember): Figures {
   counts[UNIT_COUNT] = 1;
   counts[member.month === null ? ANNUAL_UNITS : UNIT_MONTHS] = 1;
   for (let k = 0; k < countCells.length; k++) counts[countSlots[k]] = Number(member.values[countCells[k]]);
-  return { month: member.month, counts, amounts: amountCellIndexes.map((i) => scaledAmount(member.values[i])) };
+  return { month: member.month, text: member.text, counts, amounts: amountCellIndexes.map((i) => scaledAmount(member.values[i])) };
 }
 
 /** A unit's own contribution to a period from its counted members (at least one): a one-member period is that member. */
@@ -145,9 +146,9 @@ export class BulkRollups {
         continue;
       }
       if (parent !== null) this.addTo(parent, basis, year, period.key, row);
-      const member = counted.length === 1 && counted[0].month === period.key ? members[figures.indexOf(counted[0])] : null;
       // A month's row is its report: the counts 1, 0, 1 and the figures as the loader wrote them.
-      const text = member?.text !== undefined ? `1\t0\t1\t${member.text}` : rowText(row);
+      const month = counted.length === 1 && counted[0].month === period.key ? counted[0] : null;
+      const text = month?.text !== undefined ? `1\t0\t1\t${month.text}` : rowText(row);
       lines.push(`${unitId}\t${basis}\t${year}\t${period.key}\t${text}`);
     }
     return lines;

@@ -16,7 +16,6 @@ const cols = cells.map((c) => c.sqlColumn);
 const counts = ['unit_count', 'annual_units', 'unit_months'];
 /** The rollup table with its columns in the order every bulk writer of it (this file, bulk-rollups.ts) gives them. */
 export const rollupTarget = `rollup (unit_id, basis, year, period, ${[...counts, ...cols].join(', ')})`;
-const target = rollupTarget;
 /** The rollup column's own type, named in every branch of a UNION: otherwise all would be widened to numeric. */
 const typed = (cell: Cell, expr: string) => `(${expr})::${cell.kind === 'amount' ? 'numeric' : 'bigint'}`;
 const values = (from: string) => cells.map((c) => typed(c, `${from}.${c.sqlColumn}`)).join(', ');
@@ -50,7 +49,7 @@ function ownContributions(): string {
       select 1 from report a join report_revision v
         on v.report_id = a.id and v.revision = case ${basis} ${[Basis.SUBMITTED, Basis.APPROVED].map((b) => `when '${b}' then a.${basisColumn(b)}`).join(' ')} end
       where a.unit_id = m.unit_id and a.year = m.year and a.month is null and a.scope = 'SELF')`;
-  return `insert into ${target}
+  return `insert into ${rollupTarget}
     with figures as not materialized (
       -- grain: one row per SELF report and basis, with the figures of the revision that basis counts. The revisions
       -- some basis counts are joined first, then paired with their bases (a revision both count gives two rows):
@@ -82,7 +81,7 @@ function subtreeSums(): string {
   // A count column is a bigint: bigint_total (migration 000012) adds bigints as bigints, where sum() would add them in
   // 128 bits and return numeric for the column to convert back. The unit counts are ints, the amount numeric.
   const total = (cell: Cell) => `${cell.kind === 'amount' ? 'sum' : 'bigint_total'}(r.${cell.sqlColumn})`;
-  return `insert into ${target}
+  return `insert into ${rollupTarget}
     select u.parent_id, r.basis, r.year, r.period, ${[...counts.map((c) => `sum(r.${c})`), ...cells.map(total)].join(', ')}
     from unit u join rollup r on r.unit_id = u.id
     where u.id in (select descendant_id from unit_closure group by descendant_id having max(depth) = level)
